@@ -1,0 +1,157 @@
+// GraphQL over WebSocket (graphql-transport-ws) on the HTTP server's port and path. The token is
+// checked on connect and again on every subscribe; sockets can be closed per user (revocation).
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, parse, validate, specifiedRules, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Context as WsContext } from 'graphql-ws';
+import type { Orm } from '../db/orm';
+import { isAppError } from '../errors';
+import type { Logger } from '../logger';
+import { bearerToken, createContext, type Authenticator, type Principal } from '../graphql/context';
+import { assertCostWithin } from '../graphql/cost-limit';
+import { formatError } from '../graphql/format-error';
+import { validationRules, type LimitOptions } from '../graphql/validation';
+import type { IncomingMessage } from 'node:http';
+
+type Extra = Record<PropertyKey, unknown> & {
+  socket: WebSocket;
+  request: IncomingMessage;
+  user?: Principal | null;
+  token?: string | null;
+  connectionId?: string;
+};
+
+type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
+
+/** graphql-ws's close code for a forbidden connection. */
+const FORBIDDEN = 4403;
+
+export interface GraphqlWs {
+  /** Closes every socket signed in as this user (on this instance). */
+  closeUser(userId: string, reason: string): void;
+  dispose(): Promise<void>;
+}
+
+export function attachGraphqlWs(options: {
+  server: Server;
+  schema: GraphQLSchema;
+  orm: Orm;
+  logger: Logger;
+  limits: LimitOptions;
+  authenticator: Authenticator | null;
+  clientIp: (request: IncomingMessage) => string;
+}): GraphqlWs {
+  const { schema, logger, limits, authenticator } = options;
+  const wss = new WebSocketServer({ server: options.server, path: '/graphql' });
+  const socketsByUser = new Map<string, Set<WebSocket>>();
+  const rules = [...specifiedRules, ...validationRules(limits)];
+
+  const authenticate = async (token: string | null): Promise<Principal | null> => {
+    if (!token) return null;
+    if (!authenticator) throw new GraphQLError('Sign-in is not available on this server.', { extensions: { code: 'UNAUTHENTICATED' } });
+    return authenticator.authenticate(token);
+  };
+
+  const forget = (extra: Extra) => {
+    const userId = extra.user?.userId;
+    if (!userId) return;
+    const sockets = socketsByUser.get(userId);
+    sockets?.delete(extra.socket);
+    if (sockets?.size === 0) socketsByUser.delete(userId);
+  };
+
+  const formatErrors = (errors: readonly GraphQLError[], requestId: string, log: Logger) =>
+    errors.map((error) => {
+      const { formatted, masked } = formatError(error.toJSON(), error);
+      if (masked) log.error({ err: error.originalError ?? error, requestId }, 'unexpected error');
+      return { ...formatted, extensions: { ...formatted.extensions, requestId } };
+    });
+
+  const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      onConnect: async (ctx: Ctx) => {
+        const extra = ctx.extra;
+        extra.connectionId = randomUUID();
+        try {
+          extra.token = bearerToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+          extra.user = await authenticate(extra.token);
+        } catch (error) {
+          const message = isAppError(error) || error instanceof GraphQLError ? error.message : 'Authentication failed.';
+          if (!isAppError(error) && !(error instanceof GraphQLError)) logger.error({ err: error }, 'websocket authentication failed');
+          extra.socket.close(FORBIDDEN, `Forbidden: ${message}`.slice(0, 120));
+          return false;
+        }
+        if (extra.user) {
+          const sockets = socketsByUser.get(extra.user.userId) ?? new Set();
+          sockets.add(extra.socket);
+          socketsByUser.set(extra.user.userId, sockets);
+        }
+        return true;
+      },
+      onClose: (ctx: Ctx) => forget(ctx.extra),
+      onSubscribe: async (ctx: Ctx, id, payload) => {
+        const requestId = randomUUID();
+        const log = logger.child({ requestId, connectionId: ctx.extra.connectionId });
+        let user: Principal | null;
+        try {
+          // The token may have been revoked or have expired since the socket connected.
+          user = await authenticate(ctx.extra.token ?? null);
+        } catch (error) {
+          if (!isAppError(error) && !(error instanceof GraphQLError)) throw error;
+          extraClose(ctx.extra, error.message);
+          return [new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        // Errors returned here are formatted by onError.
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors;
+        try {
+          assertCostWithin(limits.maxCost, schema, document, payload.operationName, payload.variables);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const operation = getOperationAST(document, payload.operationName);
+        log.info({ operation: payload.operationName ?? operation?.name?.value ?? null, type: operation?.operation ?? null, userId: user?.userId ?? null, subscriptionId: id }, 'graphql operation started');
+        const contextValue = createContext({
+          requestId,
+          user,
+          em: options.orm.em.fork(),
+          ip: options.clientIp(ctx.extra.request),
+          log,
+        });
+        const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        return args;
+      },
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors?.length) return undefined;
+        const context = args.contextValue as { requestId: string; log: Logger };
+        return { ...result, errors: formatErrors(result.errors, context.requestId, context.log) };
+      },
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors, randomUUID(), logger),
+    },
+    wss,
+  );
+
+  function extraClose(extra: Extra, reason: string) {
+    // A revoked or expired session must not keep its other subscriptions either.
+    setImmediate(() => extra.socket.close(FORBIDDEN, `Forbidden: ${reason}`.slice(0, 120)));
+  }
+
+  return {
+    closeUser(userId: string, reason: string) {
+      for (const socket of socketsByUser.get(userId) ?? []) socket.close(FORBIDDEN, `Forbidden: ${reason}`.slice(0, 120));
+      socketsByUser.delete(userId);
+    },
+    dispose: async () => {
+      await cleanup.dispose();
+    },
+  };
+}

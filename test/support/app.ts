@@ -1,0 +1,51 @@
+// Starts real app instances for tests: port 0, this jest worker's own database and key prefix.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config';
+import { createApp, type App } from '../../src/app';
+import { GraphqlClient } from './graphql';
+
+const worker = process.env.JEST_WORKER_ID ?? '1';
+/** One key prefix per test file: apps started by one file share Redis state, files do not. */
+const filePrefix = `hub_test_${worker}_${randomBytes(4).toString('hex')}:`;
+
+export function databaseEnv(): Record<string, string> {
+  const url = process.env.DATABASE_URL;
+  if (url?.startsWith('mysql://')) {
+    const parsed = new URL(url);
+    parsed.pathname = `/hub_test_${worker}`;
+    return { DATABASE_URL: parsed.toString() };
+  }
+  return { DATABASE_URL: '', SQLITE_PATH: join('data', 'test', `hub_test_${worker}.sqlite`) };
+}
+
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    REDIS_PREFIX: filePrefix,
+    JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!',
+    FILES_DIR: mkdtempSync(join(tmpdir(), 'hub-files-')),
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...databaseEnv(),
+    ...overrides,
+  };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig(testEnv(overrides));
+}
+
+export interface TestApp extends App {
+  client(token?: string): GraphqlClient;
+}
+
+export async function startApp(overrides: Record<string, string> = {}, config = testConfig(overrides)): Promise<TestApp> {
+  const app = await createApp(config);
+  return Object.assign(app, { client: (token?: string) => new GraphqlClient(app.url, token) });
+}
