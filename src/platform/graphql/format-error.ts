@@ -26,8 +26,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): F
     const message = Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join('; ');
     return { formatted: { ...base, message, extensions: { code: 'BAD_USER_INPUT', fields } }, masked: false };
   }
-  // Errors about the request itself (parse, validation, variables) carry no path and no cause.
-  if (error instanceof GraphQLError && !error.path && !error.originalError) {
+  // Errors about the request itself (parse, validation, variables) carry no path, and no cause
+  // but another GraphQLError (Apollo wraps validation errors).
+  if (error instanceof GraphQLError && !error.path && (!error.originalError || error.originalError instanceof GraphQLError)) {
     const extensions = pickSafeExtensions(formatted.extensions ?? {});
     return { formatted: { ...base, extensions: { ...extensions, code: extensions.code ?? 'GRAPHQL_VALIDATION_FAILED' } }, masked: false };
   }

@@ -116,6 +116,7 @@ interface SharedState {
   values: ExpiringMap<string>;
   logs: ExpiringMap<string[]>;
   engine: MemoryEngine;
+  limiters: Map<string, RateLimiterMemory>;
 }
 
 const shared = new Map<string, SharedState>();
@@ -123,7 +124,7 @@ const shared = new Map<string, SharedState>();
 export function createMemoryKv(prefix: string): Kv {
   let state = shared.get(prefix);
   if (!state) {
-    state = { users: 0, values: new ExpiringMap(), logs: new ExpiringMap(), engine: new MemoryEngine({ eventEmitter: new EventEmitter().setMaxListeners(0) }) };
+    state = { users: 0, values: new ExpiringMap(), logs: new ExpiringMap(), engine: new MemoryEngine({ eventEmitter: new EventEmitter().setMaxListeners(0) }), limiters: new Map() };
     shared.set(prefix, state);
   }
   state.users++;
@@ -134,8 +135,15 @@ export function createMemoryKv(prefix: string): Kv {
     store: new MemoryStore(current.values),
     events: new MemoryEventLog(current.logs),
     pubSub: new EnginePubSub(current.engine, ''),
-    rateLimiter: (rule: RateLimitRule) =>
-      new RateLimiterMemory({ keyPrefix: `${prefix}rl:${rule.name}`, points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds }),
+    rateLimiter: (rule: RateLimitRule) => {
+      const key = `${rule.name}:${rule.points}/${rule.durationSeconds}/${rule.blockSeconds ?? 0}`;
+      let limiter = current.limiters.get(key);
+      if (!limiter) {
+        limiter = new RateLimiterMemory({ keyPrefix: `${prefix}rl:${rule.name}`, points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds });
+        current.limiters.set(key, limiter);
+      }
+      return limiter;
+    },
     limiterStore: { limiterClass: RateLimiterMemory, limiterOptions: { keyPrefix: `${prefix}rl:gql` } },
     ping: async () => undefined,
     close: async () => {

@@ -99,7 +99,8 @@ export async function createRedisKv(url: string, prefix: string): Promise<Kv> {
       await redis.ping();
     },
     close: async () => {
-      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+      // QUIT lets pending replies arrive; on a lost connection it would wait for a reconnect instead.
+      await Promise.allSettled([redis, subscriber].map((c) => (c.status === 'ready' ? c.quit() : Promise.resolve())));
       redis.disconnect();
       subscriber.disconnect();
     },

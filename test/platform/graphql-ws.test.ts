@@ -1,0 +1,69 @@
+import WebSocket from 'ws';
+import { startApp, type TestApp } from '../support/app';
+import { take } from '../support/graphql';
+
+function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
+  let app: TestApp;
+  let wsUrl: string;
+  beforeAll(async () => {
+    app = await startApp();
+    wsUrl = `${app.url.replace('http', 'ws')}/graphql`;
+  });
+  afterAll(() => app.close());
+
+  it('connects on the same port and path and streams a subscription', async () => {
+    const client = app.client().ws();
+    try {
+      const results = await take<{ heartbeat: string }>(client, 'subscription { heartbeat(intervalSeconds: 1) }', {}, 2);
+      expect(results).toHaveLength(2);
+      const [first, second] = results.map((r) => new Date(r.data!.heartbeat).getTime());
+      expect(second - first).toBeGreaterThanOrEqual(900);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('answers a query over the socket too', async () => {
+    const client = app.client().ws();
+    try {
+      const [result] = await take(client, '{ serverInfo { name } }', {}, 1);
+      expect(result.data).toEqual({ serverInfo: { name: 'mcp-agent-hub' } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('reports bad arguments and invalid documents as errors with their codes', async () => {
+    const client = app.client().ws();
+    try {
+      await expect(take(client, 'subscription { heartbeat(intervalSeconds: 0) }', {}, 1)).rejects.toEqual([
+        {
+          message: 'intervalSeconds: must be from 1 to 3600',
+          extensions: { code: 'BAD_USER_INPUT', fields: { intervalSeconds: 'must be from 1 to 3600' }, requestId: expect.any(String) },
+        },
+      ]);
+      await expect(take(client, 'subscription { nothing }', {}, 1)).rejects.toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }) }),
+      ]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('closes a socket that never sends connection_init with 4408 after the wait', async () => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    const closed = await closeOf(socket);
+    expect(closed).toEqual({ code: 4408, reason: 'Connection initialisation timeout' });
+  });
+
+  it('closes with 4403 when the authorization is not a bearer token', async () => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Basic abc' } }));
+    expect(await closeOf(socket)).toEqual({ code: 4403, reason: 'Forbidden: The authorization must be "Bearer <access token>".' });
+  });
+});
