@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
+import { createLogger } from './platform/logger';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config);
+  const app = await createApp(config, { logger: createLogger({ level: config.logLevel, pretty: config.nodeEnv === 'development', buffered: true }) });
   if (config.auth.jwtSecretGenerated) app.logger.warn('JWT_SECRET is not set: using a random secret, so sessions end when this process stops.');
 
   let stopping = false;

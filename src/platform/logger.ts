@@ -28,7 +28,7 @@ function redactError(error: Error, depth: number, seen: WeakSet<object>): Record
   return redact(serialized, depth + 1, seen) as Record<string, unknown>;
 }
 
-export function createLogger(options: { level: string; pretty: boolean; destination?: DestinationStream }): Logger {
+export function createLogger(options: { level: string; pretty: boolean; buffered?: boolean; destination?: DestinationStream }): Logger {
   const pretty = options.pretty && !options.destination;
   return pino(
     {
@@ -38,6 +38,7 @@ export function createLogger(options: { level: string; pretty: boolean; destinat
       serializers: { err: (e: Error) => redactError(e, 0, new WeakSet()) },
       ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
     },
-    options.destination,
+    // Buffered writes (the server process's): a synchronous write per line costs each request a syscall.
+    options.destination ?? (options.buffered && !pretty ? pino.destination({ sync: false }) : undefined),
   );
 }

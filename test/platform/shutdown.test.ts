@@ -14,7 +14,8 @@ describe('graceful shutdown of the server process', () => {
   it('on SIGTERM stops accepting, finishes the request in flight, closes sockets with 1001 and exits 0 in time', async () => {
     const dir = compileServer();
     const child = spawn(process.execPath, [join(dir, 'src', 'main.js')], {
-      env: { ...process.env, ...testEnv({ LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000' }) },
+      // Production, as deployed: libraries behave differently there (Apollo installs signal handlers outside tests).
+      env: { ...process.env, ...testEnv({ NODE_ENV: 'production', SECRETS_KEY: 'ab'.repeat(32), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000' }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));

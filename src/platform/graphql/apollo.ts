@@ -21,7 +21,7 @@ function operationLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
             if (formatError(error.toJSON(), error).masked) {
-              (contextValue.log ?? logger).error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+              contextValue.log.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
             }
           }
         },
@@ -29,8 +29,9 @@ function operationLogPlugin(logger: Logger): ApolloServerPlugin<Context> {
           const body = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
           const errors = body.errors as Array<GraphQLFormattedError & { extensions?: Record<string, unknown> }> | undefined;
           for (const error of errors ?? []) error.extensions = { ...error.extensions, requestId: contextValue.requestId };
-          (contextValue.log ?? logger).info(
+          logger.info(
             {
+              requestId: contextValue.requestId,
               operation: operationName ?? operation?.name?.value ?? null,
               type: operation?.operation ?? null,
               userId: contextValue.user?.userId ?? null,
@@ -68,6 +69,8 @@ export function createApollo(options: {
     introspection: options.limits.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT; Apollo's own handlers would race it and re-raise the signal.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     validationRules: validationRules(options.limits),
     formatError: (formatted, error) => formatError(formatted, error).formatted,

@@ -1,5 +1,5 @@
 // What every resolver and service call gets: who is asking, their own entity manager and loaders.
-import type { EntityManager } from '../db/orm';
+import type { EntityManager, Orm } from '../db/orm';
 import type { Logger } from '../logger';
 import { unauthenticated } from '../errors';
 import { Loaders } from './loaders';
@@ -24,14 +24,46 @@ export interface Authenticator {
 export interface Context {
   requestId: string;
   user: Principal | null;
-  em: EntityManager;
+  /** This request's own entity manager, forked on first use. */
+  readonly em: EntityManager;
   loaders: Loaders;
   ip: string;
-  log: Logger;
+  readonly log: Logger;
 }
 
-export function createContext(fields: Omit<Context, 'loaders'>): Context {
-  return { ...fields, loaders: new Loaders() };
+/** A class, so the lazy `em` getter lives on the prototype and survives Apollo's shallow copy of the context. */
+class RequestContext implements Context {
+  readonly loaders = new Loaders();
+  private forked: EntityManager | null = null;
+  private childLog: Logger | null = null;
+  requestId: string;
+  user: Principal | null;
+  ip: string;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly baseLog: Logger,
+    fields: Omit<Context, 'loaders' | 'em' | 'log'>,
+  ) {
+    this.requestId = fields.requestId;
+    this.user = fields.user;
+    this.ip = fields.ip;
+  }
+
+  /** A logger that stamps every line with the request id (made on first use, like `em`). */
+  get log(): Logger {
+    return (this.childLog ??= this.baseLog.child({ requestId: this.requestId }));
+  }
+
+  // Operations that never touch the database (system queries, subscription events) skip the fork.
+  get em(): EntityManager {
+    return (this.forked ??= this.orm.em.fork());
+  }
+}
+
+export function createContext(fields: Omit<Context, 'loaders' | 'em' | 'log'> & { orm: Orm; logger: Logger }): Context {
+  const { orm, logger, ...rest } = fields;
+  return new RequestContext(orm, logger, rest);
 }
 
 /** Reads `Bearer <token>` (the scheme is case-insensitive): null when absent, UNAUTHENTICATED when malformed. */

@@ -123,9 +123,9 @@ export function attachGraphqlWs(options: {
         const contextValue = createContext({
           requestId,
           user,
-          em: options.orm.em.fork(),
+          orm: options.orm,
           ip: options.clientIp(ctx.extra.request),
-          log,
+          logger,
         });
         const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         return args;

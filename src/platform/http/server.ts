@@ -3,10 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import cors from 'cors';
 import proxyaddr from 'proxy-addr';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { expressMiddleware } from '@as-integrations/express5';
+import type { GraphQLSchema } from 'graphql';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { Config } from '../../config';
 import { pingDatabase, type Orm } from '../db/orm';
@@ -16,6 +14,7 @@ import type { Logger } from '../logger';
 import { createApollo } from '../graphql/apollo';
 import { bearerToken, createContext, type Authenticator, type Context } from '../graphql/context';
 import { attachGraphqlWs, type GraphqlWs } from './graphql-ws';
+import { graphqlHttpHandler } from './graphql-http';
 
 export interface HttpServer {
   server: Server;
@@ -28,7 +27,7 @@ export interface HttpServer {
 
 export interface RouteKit {
   /** The caller's context, as GraphQL resolvers get it; UNAUTHENTICATED errors for a bad token. */
-  contextFor(req: Request): Promise<Context>;
+  contextFor(req: IncomingMessage): Promise<Context>;
 }
 
 export interface HttpServerOptions {
@@ -44,29 +43,35 @@ export interface HttpServerOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 const CHECK_TIMEOUT_MS = 2_000;
 
+/** Every request carries its id: the client's X-Request-Id when well-formed, else a new one. */
+const requestIds = new WeakMap<IncomingMessage, string>();
+export const requestIdOf = (req: IncomingMessage): string => requestIds.get(req) ?? randomUUID();
+
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { config, logger, orm, kv, schema, authenticator } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  const server = createServer(app);
   const limits = config.graphql;
   let shuttingDown = false;
 
   const clientIp = (request: IncomingMessage) => proxyaddr(request, app.get('trust proxy fn'));
 
-  const contextFor = async (req: Request): Promise<Context> => {
-    const requestId = String(req.res?.locals.requestId ?? randomUUID());
+  const contextFor = async (req: IncomingMessage, requestId = requestIdOf(req)): Promise<Context> => {
     const token = bearerToken(req.headers.authorization);
     const user = token && authenticator ? await authenticator.authenticate(token) : null;
-    return createContext({ requestId, user, em: orm.em.fork(), ip: req.ip ?? clientIp(req), log: logger.child({ requestId }) });
+    return createContext({ requestId, user, orm, ip: clientIp(req), logger });
   };
 
-  app.use((req, res, next) => {
+  let graphqlHttp: ReturnType<typeof graphqlHttpHandler> | null = null;
+  const server = createServer((req, res) => {
     const given = req.headers['x-request-id'];
-    res.locals.requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('x-request-id', res.locals.requestId);
-    next();
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(req, requestId);
+    res.setHeader('x-request-id', requestId);
+    const path = req.url?.split('?', 1)[0];
+    if (path === '/graphql' && graphqlHttp) graphqlHttp(req, res, requestId);
+    else app(req, res);
   });
 
   app.get('/health', (_req, res) => {
@@ -94,22 +99,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   await apollo.start();
 
-  app.use(
-    '/graphql',
-    cors({ origin: config.corsOrigins.length ? config.corsOrigins : true, credentials: false, maxAge: 600 }),
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          return await contextFor(req);
-        } catch (error) {
-          // Apollo answers a GraphQLError thrown here with its status and code instead of a 500.
-          if (isAppError(error)) throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
-          throw error;
-        }
-      },
-    }),
-  );
+  graphqlHttp = graphqlHttpHandler({ apollo, corsOrigins: config.corsOrigins, context: contextFor, logger });
 
   if (options.routes) {
     const router = express.Router();
@@ -122,7 +112,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const requestId = String(res.locals.requestId);
+    const requestId = requestIdOf(req);
     if (isAppError(error)) {
       res.status(error.httpStatus).json({ error: { code: error.code, message: error.message, ...error.extensions, requestId } });
       return;

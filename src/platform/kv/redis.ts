@@ -1,6 +1,6 @@
 // Redis adapters (ioredis). Keys and channels carry the configured prefix, so instances of one
 // deployment share state and deployments or test workers sharing a Redis do not.
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { RateLimiterRedis, type IRateLimiterStoreOptions } from 'rate-limiter-flexible';
 import { EnginePubSub } from './pubsub';
@@ -67,7 +67,8 @@ class RedisEventLog implements EventLog {
 }
 
 export async function createRedisKv(url: string, prefix: string): Promise<Kv> {
-  const options = { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: true };
+  // disconnectTimeout (untyped; 2 s by default) is how long disconnect() waits for a dead socket to close.
+  const options = { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: true, disconnectTimeout: 200 } as RedisOptions;
   const redis = new Redis(url, options);
   const subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
   // Without listeners ioredis reports every reconnect attempt as an unhandled error event.
@@ -100,9 +101,7 @@ export async function createRedisKv(url: string, prefix: string): Promise<Kv> {
     },
     close: async () => {
       // QUIT lets pending replies arrive; on a lost connection it would wait for a reconnect instead.
-      await Promise.allSettled([redis, subscriber].map((c) => (c.status === 'ready' ? c.quit() : Promise.resolve())));
-      redis.disconnect();
-      subscriber.disconnect();
+      await Promise.allSettled([redis, subscriber].map(async (c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
     },
   };
 }
