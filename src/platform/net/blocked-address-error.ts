@@ -1,13 +1,14 @@
 // What the guarded fetch throws when the URL policy refuses a connection: a TypeError, as every
 // other fetch network failure is, whose message says what was refused and why.
+const name = 'BlockedAddressError';
+const stringified = `${name}: `;
+
 export class BlockedAddressError extends TypeError {
   constructor(message: string) {
     super(message);
-    this.name = 'BlockedAddressError';
+    this.name = name;
   }
 }
-
-const stringified = `${BlockedAddressError.name}: `;
 
 /** The BlockedAddressError behind an error, however deep SDKs have wrapped it in `cause`s. */
 export function blockedAddressCause(error: unknown): BlockedAddressError | undefined {

@@ -14,7 +14,7 @@ export interface GuardedFetchOptions {
 
 export interface GuardedFetch {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  /** Closes the pooled connections once the requests in flight are done. */
+  /** Closes the pooled connections once the requests in flight are done; later calls wait for the same. */
   close(): Promise<void>;
 }
 
@@ -23,19 +23,21 @@ const requestBodyHeaders = ['content-encoding', 'content-language', 'content-loc
 const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie'];
 
 /** The next hop's request, with the method and body changes fetch makes for each redirect status. */
-function redirectedRequest(request: Request, replay: Request | undefined, status: number, location: URL): Request {
+async function redirectedRequest(request: Request, replay: Request | undefined, status: number, location: URL): Promise<Request> {
   const headers = new Headers(request.headers);
   let method = request.method;
-  let body = replay?.body ?? null;
+  let body: ArrayBuffer | null = null;
   if (((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD')) {
     method = 'GET';
-    body = null;
     for (const name of requestBodyHeaders) headers.delete(name);
+  } else if (replay) {
+    // Whole bytes rather than the stream, so the next hop gets a Content-Length as the first did.
+    body = await replay.arrayBuffer();
   }
   if (new URL(request.url).origin !== location.origin) {
     for (const name of credentialHeaders) headers.delete(name);
   }
-  return new Request(location, { method, headers, body, signal: request.signal, redirect: request.redirect, duplex: 'half' });
+  return new Request(location, { method, headers, body, signal: request.signal, redirect: request.redirect });
 }
 
 /** Refuses what fetch must not even try: another scheme, credentials in the URL. */
@@ -77,10 +79,11 @@ export function createGuardedFetch(policy: UrlPolicy, options: GuardedFetchOptio
       if (redirects === maxRedirects) throw new TypeError(`too many redirects (more than ${maxRedirects}) from ${from}`);
       const next = new URL(location, request.url);
       assertFetchable(next, from);
-      request = redirectedRequest(request, replay, response.status, next);
+      request = await redirectedRequest(request, replay, response.status, next);
       redirectedFrom = from;
     }
   };
 
-  return Object.assign(guardedFetch, { close: () => agent.close() });
+  let closed: Promise<void> | undefined;
+  return Object.assign(guardedFetch, { close: () => (closed ??= agent.close()) });
 }

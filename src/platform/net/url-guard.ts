@@ -51,7 +51,7 @@ export function addressRefusal(hostname: string, port: number, address: string):
     ? `${hostname} is a non-public address (${reason})`
     : `${hostname} resolves to ${address}, a non-public address (${reason})`;
   // Pointing a self-hoster at the allowance for a cloud metadata endpoint would invite the very attack.
-  if (reason.includes('cloud metadata')) return `${what}; cloud metadata endpoints are not reachable from here`;
+  if (reason.includes('cloud metadata')) return `${what}; cloud metadata endpoints are off limits`;
   return `${what}; if this server should reach it, an admin can add "${hostname}:${port}" to ALLOWED_PRIVATE_HOSTS (comma-separated host or host:port entries)`;
 }
 
