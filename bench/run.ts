@@ -2,8 +2,10 @@
 import 'reflect-metadata';
 import { formatResult, type Bench } from './bench';
 import http from './http';
+import llm from './llm';
+import mcpPool from './mcp-pool';
 
-const benches: Record<string, Bench> = { http };
+const benches: Record<string, Bench> = { http, llm, 'mcp-pool': mcpPool };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,0 +1,94 @@
+// 10,000 streamed tokens from the fake LLM through LlmClient.chatStream, against a plain fetch loop
+// reading the same SSE (split `data:` lines, JSON.parse each, take the delta's content), in
+// alternating rounds in one process. Target: the client at least 0.9 of the plain loop's tokens/s.
+import type { BenchResult } from './bench';
+import { LlmClient } from '../src/modules/llm/llm-client';
+import { reply, startFakeLlm, type FakeLlm } from '../test/support/fake-llm';
+
+const TOKENS = 10_000;
+const ROUNDS = 15;
+const WARMUP_ROUNDS = 2;
+
+/** The stream as a provider sends it, serialized once so both readers are fed the same bytes at the same cost. */
+function tokenChunks(): string[] {
+  const frame = (delta: Record<string, unknown>, finish: string | null = null) =>
+    JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: finish }] });
+  const chunks = [frame({ role: 'assistant', content: '' })];
+  for (let i = 0; i < TOKENS; i++) chunks.push(frame({ content: ` tok${i}` }));
+  chunks.push(frame({}, 'stop'));
+  return chunks;
+}
+
+async function viaClient(fake: FakeLlm, client: LlmClient): Promise<number> {
+  let tokens = 0;
+  const started = performance.now();
+  await client.chatStream({ messages: [{ role: 'user', content: 'count' }] }, { onText: () => tokens++ });
+  const seconds = (performance.now() - started) / 1000;
+  if (tokens !== TOKENS) throw new Error(`the client streamed ${tokens} tokens, expected ${TOKENS} (${fake.url})`);
+  return tokens / seconds;
+}
+
+async function viaPlainLoop(fake: FakeLlm): Promise<number> {
+  let tokens = 0;
+  const started = performance.now();
+  const response = await fetch(`${fake.url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'count' }], stream: true }),
+  });
+  if (!response.body) throw new Error('no body');
+  const decoder = new TextDecoder();
+  let pending = '';
+  reading: for await (const bytes of response.body) {
+    const text = pending + decoder.decode(bytes, { stream: true });
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (!line.startsWith('data: ')) continue;
+      const data = line.slice(6);
+      if (data === '[DONE]') break reading;
+      const chunk = JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> };
+      if (chunk.choices[0]?.delta.content) tokens++;
+    }
+    pending = text.slice(start);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (tokens !== TOKENS) throw new Error(`the plain loop read ${tokens} tokens, expected ${TOKENS}`);
+  return tokens / seconds;
+}
+
+export default async function bench(): Promise<BenchResult> {
+  const fake = await startFakeLlm();
+  const chunks = tokenChunks();
+  const client = new LlmClient({ baseUrl: fake.url, model: 'fake-model', timeoutMs: 30_000, maxRetries: 0 });
+  try {
+    let ours = 0;
+    let baseline = 0;
+    for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+      fake.script(reply.chunks(chunks), reply.chunks(chunks));
+      // Alternate which goes first, so neither always runs on a warmer process.
+      let clientRate: number;
+      let plainRate: number;
+      if (round % 2 === 0) {
+        clientRate = await viaClient(fake, client);
+        plainRate = await viaPlainLoop(fake);
+      } else {
+        plainRate = await viaPlainLoop(fake);
+        clientRate = await viaClient(fake, client);
+      }
+      if (round < WARMUP_ROUNDS) continue;
+      ours += clientRate;
+      baseline += plainRate;
+    }
+    ours /= ROUNDS;
+    baseline /= ROUNDS;
+    return {
+      name: 'llm: 10,000 streamed tokens, LlmClient vs a plain fetch loop',
+      metrics: { client_tokens_per_s: Math.round(ours), plain_loop_tokens_per_s: Math.round(baseline) },
+      targets: [{ what: 'client tokens/s ÷ plain fetch loop tokens/s', ratio: ours / baseline, bound: 0.9, atLeast: true }],
+    };
+  } finally {
+    await fake.close();
+  }
+}

@@ -1,0 +1,37 @@
+// Reads a server-sent event stream (text/event-stream) into the `data` of each event.
+// Events come in batches, one per network read, so a consumer loops synchronously within a read;
+// this is on the path of every streamed token, hence the index arithmetic instead of split().
+
+/** Yields, per network read, the data of every event that read completed (only `data:` fields count). */
+export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  let data: string | null = null;
+
+  const takeLines = (text: string, events: string[]): string => {
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      const stop = text.charCodeAt(end - 1) === 13 && end > start ? end - 1 : end;
+      if (stop === start) {
+        if (data !== null) events.push(data);
+        data = null;
+      } else if (text.startsWith('data:', start)) {
+        const from = text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5;
+        const value = text.slice(from, Math.max(from, stop));
+        data = data === null ? value : `${data}\n${value}`;
+      }
+      start = end + 1;
+    }
+    return text.slice(start);
+  };
+
+  for await (const bytes of body) {
+    const events: string[] = [];
+    pending = takeLines(pending + decoder.decode(bytes, { stream: true }), events);
+    if (events.length > 0) yield events;
+  }
+  // A stream may end without the blank line after its last event.
+  const events: string[] = [];
+  takeLines(`${pending}${decoder.decode()}\n\n`, events);
+  if (events.length > 0) yield events;
+}
