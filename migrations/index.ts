@@ -1,4 +1,7 @@
-// Every migration, in order. `npm run migration:create -- <name>` writes a new one and lists it here.
+// Every migration, in order. Written by `npm run migration:create`.
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128025618_accounts } from './Migration20261128025618_accounts';
 
-export const migrationsList: MigrationObject[] = [];
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261128025618_accounts', class: Migration20261128025618_accounts },
+];

@@ -1,6 +1,7 @@
 // The environment, read once into a typed Config. Every problem is collected and reported together,
 // each naming its variable, so a bad deployment fails at start-up rather than at first use.
 import { randomBytes } from 'node:crypto';
+import { parseAllowedPrivateHosts } from './platform/net/allowed-private-hosts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -27,8 +28,13 @@ export interface Config {
     adminUsername: string | null;
     adminPassword: string | null;
     adminEmail: string | null;
+    /** Sign-ups, sign-ins and reset requests allowed per client IP per minute. */
+    ipAttemptsPerMinute: number;
+    /** Failed sign-ins allowed per account name per 15 minutes, before that name is locked for 15 minutes. */
+    loginFailuresPerAccount: number;
   };
   secretsKey: Buffer;
+  /** `json:` keeps mails in memory as JSON (nodemailer's JSON transport), for tests and dry runs. */
   mail: { smtpUrl: string | null; from: string };
   net: { allowedPrivateHosts: string[] };
   mcp: {
@@ -175,10 +181,12 @@ export function loadConfig(env: Env = process.env): Config {
       adminUsername,
       adminPassword,
       adminEmail: r.optional('ADMIN_EMAIL'),
+      ipAttemptsPerMinute: r.int('AUTH_IP_ATTEMPTS_PER_MINUTE', 20, 1, 1_000_000),
+      loginFailuresPerAccount: r.int('AUTH_LOGIN_FAILURES_PER_ACCOUNT', 10, 1, 1_000_000),
     },
     secretsKey,
-    mail: { smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']), from: r.string('MAIL_FROM', 'mcp-agent-hub <no-reply@localhost>') },
-    net: { allowedPrivateHosts: r.list('ALLOWED_PRIVATE_HOSTS').map((h) => h.toLowerCase()) },
+    mail: { smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:', 'json:']), from: r.string('MAIL_FROM', 'mcp-agent-hub <no-reply@localhost>') },
+    net: { allowedPrivateHosts: readAllowedPrivateHosts(r) },
     mcp: {
       stdioAllowedCommands: r.list('MCP_STDIO_ALLOWED_COMMANDS'),
       idleTimeoutMs: r.int('MCP_IDLE_TIMEOUT_MS', 5 * 60_000, 1_000, 24 * 3600_000),
@@ -206,6 +214,15 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;
+}
+
+function readAllowedPrivateHosts(r: Reader): string[] {
+  try {
+    return parseAllowedPrivateHosts(r.raw('ALLOWED_PRIVATE_HOSTS'));
+  } catch (error) {
+    r.problems.push((error as Error).message);
+    return [];
+  }
 }
 
 function readSecretsKey(r: Reader, production: boolean): Buffer {

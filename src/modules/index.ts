@@ -10,7 +10,11 @@ import type { ResolverClass } from '../platform/graphql/schema';
 import type { RouteKit } from '../platform/http/server';
 import type { GraphqlWs } from '../platform/http/graphql-ws';
 
-export const entities: Function[] = [];
+import { PasswordReset, RefreshToken } from './accounts/session.entity';
+import { User } from './accounts/user.entity';
+import { createAccountsModule } from './accounts';
+
+export const entities: Function[] = [User, RefreshToken, PasswordReset];
 
 export interface ModuleDeps {
   config: Config;
@@ -29,12 +33,14 @@ export interface Modules {
   close(): Promise<void>;
 }
 
-export async function createModules(_deps: ModuleDeps): Promise<Modules> {
+export async function createModules(deps: ModuleDeps): Promise<Modules> {
+  const accounts = createAccountsModule(deps);
+  await accounts.ensureFirstAdmin();
   return {
-    resolvers: [],
-    authenticator: null,
+    resolvers: [...accounts.resolvers],
+    authenticator: accounts.authenticator,
     routes: () => undefined,
-    started: async () => undefined,
-    close: async () => undefined,
+    started: (ws) => accounts.started(ws),
+    close: () => accounts.close(),
   };
 }

@@ -21,7 +21,7 @@ describe('configuration from the environment', () => {
   it('reports every bad value at once, each naming its variable', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', REDIS_URL: 'http://x', JWT_SECRET: 'short', GRAPHQL_INTROSPECTION: 'maybe', NODE_ENV: 'staging' });
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', REDIS_URL: 'http://x', JWT_SECRET: 'short', GRAPHQL_INTROSPECTION: 'maybe', NODE_ENV: 'staging', ALLOWED_PRIVATE_HOSTS: 'localhost:11434, http://ollama:11434' });
     } catch (e) {
       error = e;
     }
@@ -35,9 +35,10 @@ describe('configuration from the environment', () => {
         'REDIS_URL must be a URL starting with redis:// or rediss://',
         'JWT_SECRET must be at least 32 bytes long',
         'GRAPHQL_INTROSPECTION must be true or false (got "maybe")',
+        'ALLOWED_PRIVATE_HOSTS: "http://ollama:11434" is a URL; give only the host or host:port (e.g. localhost:11434, 10.0.0.5, [fd00::5]:8000)',
       ]),
     );
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
   });
 
   it('requires JWT_SECRET and SECRETS_KEY in production, and turns introspection off there', () => {

@@ -24,6 +24,8 @@ describe.each(adapters)('the %s key-value, pub/sub and event log', (_name, url) 
     expect(await kv.store.get('a')).toBeNull();
     await kv.store.set('a', 'one');
     expect(await other.store.get('a')).toBe('one');
+    await other.store.set('b', 'two');
+    expect(await kv.store.getMany(['a', 'missing', 'b'])).toEqual(['one', null, 'two']);
     await other.store.del('a');
     expect(await kv.store.get('a')).toBeNull();
   });

@@ -32,6 +32,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!',
     FILES_DIR: mkdtempSync(join(tmpdir(), 'hub-files-')),
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Every test signs up from 127.0.0.1; the limits have a suite of their own.
+    AUTH_IP_ATTEMPTS_PER_MINUTE: '100000',
     ...databaseEnv(),
     ...overrides,
   };

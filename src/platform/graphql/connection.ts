@@ -42,8 +42,8 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  /** Counted only when a client asks for it. */
-  totalCount: () => Promise<number>;
+  /** A getter: counted only when a client selects it. */
+  readonly totalCount: Promise<number>;
 }
 
 /** The GraphQL types `<Name>Connection` and `<Name>Edge` for a node type. */
@@ -58,8 +58,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name = node
   class ConnectionType {
     @Field(() => [EdgeType]) edges!: EdgeType[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
-    // A function is resolved by graphql-js's default resolver, so the count runs only when selected.
-    @Field(() => Int, { description: 'How many items the whole list holds.' }) totalCount!: () => Promise<number>;
+    @Field(() => Int, { description: 'How many items the whole list holds.' }) totalCount!: Promise<number>;
   }
 
   return ConnectionType;
@@ -111,6 +110,8 @@ export async function paginate<T extends object>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
-    totalCount: () => em.count(entity, where),
+    get totalCount() {
+      return em.count(entity, where);
+    },
   };
 }

@@ -10,8 +10,10 @@ export type Role = 'USER' | 'ADMIN';
 export interface Principal {
   userId: string;
   role: Role;
-  /** The access token's id (JWT `jti`), for revoking this session. */
+  /** The access token's id (JWT `jti`). */
   tokenId: string;
+  /** The sign-in this token belongs to: logging out ends it. */
+  sessionId: string;
   /** When the access token expires (epoch seconds). */
   expiresAt: number;
 }

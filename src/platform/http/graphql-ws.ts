@@ -29,8 +29,8 @@ type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
 const FORBIDDEN = 4403;
 
 export interface GraphqlWs {
-  /** Closes every socket signed in as this user (on this instance). */
-  closeUser(userId: string, reason: string): void;
+  /** Closes the sockets signed in as this user (on this instance): all of them, or those of the given sessions. */
+  closeSessions(userId: string, sessionIds: string[] | null, reason: string): void;
   dispose(): Promise<void>;
 }
 
@@ -45,7 +45,7 @@ export function attachGraphqlWs(options: {
 }): GraphqlWs {
   const { schema, logger, limits, authenticator } = options;
   const wss = new WebSocketServer({ server: options.server, path: '/graphql' });
-  const socketsByUser = new Map<string, Set<WebSocket>>();
+  const socketsByUser = new Map<string, Map<WebSocket, Principal>>();
   const rules = [...specifiedRules, ...validationRules(limits)];
 
   const authenticate = async (token: string | null): Promise<Principal | null> => {
@@ -85,8 +85,8 @@ export function attachGraphqlWs(options: {
           return false;
         }
         if (extra.user) {
-          const sockets = socketsByUser.get(extra.user.userId) ?? new Set();
-          sockets.add(extra.socket);
+          const sockets = socketsByUser.get(extra.user.userId) ?? new Map<WebSocket, Principal>();
+          sockets.set(extra.socket, extra.user);
           socketsByUser.set(extra.user.userId, sockets);
         }
         return true;
@@ -146,9 +146,10 @@ export function attachGraphqlWs(options: {
   }
 
   return {
-    closeUser(userId: string, reason: string) {
-      for (const socket of socketsByUser.get(userId) ?? []) socket.close(FORBIDDEN, `Forbidden: ${reason}`.slice(0, 120));
-      socketsByUser.delete(userId);
+    closeSessions(userId: string, sessionIds: string[] | null, reason: string) {
+      for (const [socket, principal] of socketsByUser.get(userId) ?? []) {
+        if (!sessionIds || sessionIds.includes(principal.sessionId)) socket.close(FORBIDDEN, `Forbidden: ${reason}`.slice(0, 120));
+      }
     },
     dispose: async () => {
       await cleanup.dispose();

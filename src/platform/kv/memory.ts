@@ -57,6 +57,10 @@ class MemoryStore implements KeyValueStore {
     return this.map.get(key) ?? null;
   }
 
+  async getMany(keys: string[]) {
+    return keys.map((key) => this.map.get(key) ?? null);
+  }
+
   async set(key: string, value: string, ttlSeconds?: number) {
     this.map.set(key, value, ttlSeconds);
   }

@@ -5,6 +5,8 @@ import type { IRateLimiterOptions, RateLimiterAbstract } from 'rate-limiter-flex
 /** Strings under keys, with optional expiry and atomic counters. */
 export interface KeyValueStore {
   get(key: string): Promise<string | null>;
+  /** Several values in one round trip, in the order of the keys. */
+  getMany(keys: string[]): Promise<Array<string | null>>;
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   /** Sets only when the key is absent; true when this call set it. */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;

@@ -16,6 +16,10 @@ class RedisStore implements KeyValueStore {
     return this.redis.get(this.prefix + key);
   }
 
+  async getMany(keys: string[]) {
+    return keys.length ? this.redis.mget(...keys.map((k) => this.prefix + k)) : [];
+  }
+
   async set(key: string, value: string, ttlSeconds?: number) {
     if (ttlSeconds) await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds);
     else await this.redis.set(this.prefix + key, value);
