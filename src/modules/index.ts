@@ -9,12 +9,17 @@ import type { Authenticator } from '../platform/graphql/context';
 import type { ResolverClass } from '../platform/graphql/schema';
 import type { RouteKit } from '../platform/http/server';
 import type { GraphqlWs } from '../platform/http/graphql-ws';
-
+import { OutboundHttp } from '../platform/net/outbound';
+import { createAccountsModule } from './accounts';
 import { PasswordReset, RefreshToken } from './accounts/session.entity';
 import { User } from './accounts/user.entity';
-import { createAccountsModule } from './accounts';
 
-export const entities: Function[] = [User, RefreshToken, PasswordReset];
+export const entities: Function[] = [
+  // accounts
+  User,
+  RefreshToken,
+  PasswordReset,
+];
 
 export interface ModuleDeps {
   config: Config;
@@ -34,13 +39,20 @@ export interface Modules {
 }
 
 export async function createModules(deps: ModuleDeps): Promise<Modules> {
+  const outbound = new OutboundHttp(deps.config.net.allowedPrivateHosts);
+  deps.container.set(OutboundHttp, outbound);
   const accounts = createAccountsModule(deps);
   await accounts.ensureFirstAdmin();
+
+  // Closed in reverse order of creation.
+  const closers: Array<() => Promise<void>> = [() => outbound.close(), () => accounts.close()];
   return {
     resolvers: [...accounts.resolvers],
     authenticator: accounts.authenticator,
     routes: () => undefined,
     started: (ws) => accounts.started(ws),
-    close: () => accounts.close(),
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
   };
 }
