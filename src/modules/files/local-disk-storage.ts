@@ -162,6 +162,10 @@ export class LocalDiskStorage implements FileStorage {
     return total;
   }
 
+  workspaceDir(userId: string): Promise<string> {
+    return this.ensureOwnDir(userId, 'files');
+  }
+
   async deleteUser(userId: string): Promise<void> {
     await rm(this.userDir(userId), { recursive: true, force: true });
   }

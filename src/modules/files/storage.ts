@@ -79,6 +79,8 @@ export interface FileStorage {
   /** Bytes the user's files take on disk, by walking them (a fallback for the database's count). */
   usage(userId: string): Promise<number>;
   /** Removes the user's whole workspace. */
+  /** The user's workspace folder on disk, made if missing: where their stdio MCP servers run. */
+  workspaceDir(userId: string): Promise<string>;
   deleteUser(userId: string): Promise<void>;
 }
 
