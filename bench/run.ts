@@ -1,11 +1,12 @@
 // npm run bench [name…]: runs the benchmarks (all, or those named) and prints each one's ratios.
 import 'reflect-metadata';
 import { formatResult, type Bench } from './bench';
+import auth from './auth';
 import http from './http';
 import llm from './llm';
 import mcpPool from './mcp-pool';
 
-const benches: Record<string, Bench> = { http, llm, 'mcp-pool': mcpPool };
+const benches: Record<string, Bench> = { http, auth, llm, 'mcp-pool': mcpPool };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

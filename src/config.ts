@@ -47,7 +47,13 @@ export interface Config {
     maxStdioTotal: number;
   };
   llm: { cacheTtlSeconds: number; timeoutMs: number; maxRetries: number };
-  tools: { resultMaxBytes: number; searxngUrl: string | null; webSearchTimeoutMs: number };
+  tools: {
+    resultMaxBytes: number;
+    searxngUrl: string | null;
+    webSearchTimeoutMs: number;
+    /** DuckDuckGo's HTML endpoint; only for tests (a local fake) and mirrors. */
+    duckDuckGoUrl: string | null;
+  };
   files: { dir: string; maxBytes: number; quotaBytes: number };
 }
 
@@ -148,6 +154,9 @@ export function loadConfig(env: Env = process.env): Config {
   if ((adminUsername === null) !== (adminPassword === null)) {
     r.problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
+  if (adminPassword !== null && (adminPassword.length < 8 || adminPassword.length > 256)) {
+    r.problems.push('ADMIN_PASSWORD must be 8 to 256 characters');
+  }
   const trustProxy = r.raw('TRUST_PROXY');
 
   const config: Config = {
@@ -205,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
       resultMaxBytes: r.int('TOOL_RESULT_MAX_BYTES', 100 * 1024, 1024, 10 * MB),
       searxngUrl: r.url('SEARXNG_URL', ['http:', 'https:']),
       webSearchTimeoutMs: r.int('WEB_SEARCH_TIMEOUT_MS', 10_000, 100, 120_000),
+      duckDuckGoUrl: r.url('WEB_SEARCH_DUCKDUCKGO_URL', ['http:', 'https:']),
     },
     files: {
       dir: r.string('FILES_DIR', './data/files'),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { createApp, type App } from '../../src/app';
+import { createLogger, type Logger } from '../../src/platform/logger';
 import { GraphqlClient } from './graphql';
 
 const worker = process.env.JEST_WORKER_ID ?? '1';
@@ -47,7 +48,20 @@ export interface TestApp extends App {
   client(token?: string): GraphqlClient;
 }
 
-export async function startApp(overrides: Record<string, string> = {}, config = testConfig(overrides)): Promise<TestApp> {
-  const app = await createApp(config);
+export async function startApp(overrides: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
+  const app = await createApp(testConfig(overrides), options);
   return Object.assign(app, { client: (token?: string) => new GraphqlClient(app.url, token) });
+}
+
+/** A logger that keeps every line it writes, parsed, for tests that look at the logs. */
+export function capturingLogger(level = 'debug'): { logger: Logger; lines: Array<Record<string, unknown>>; text: () => string } {
+  const lines: Array<Record<string, unknown>> = [];
+  const raw: string[] = [];
+  const destination = {
+    write(line: string) {
+      raw.push(line);
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  };
+  return { logger: createLogger({ level, pretty: false, destination }), lines, text: () => raw.join('') };
 }

@@ -20,7 +20,7 @@ export function compileServer(): string {
   if (compiled) return compiled;
   const out = join(tmpdir(), `hub-compiled-${process.pid}-${Date.now()}`);
   const options = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8')) as Options;
-  for (const file of [...tsFiles(join(root, 'src')), ...tsFiles(join(root, 'migrations'))]) {
+  for (const file of ['src', 'migrations', 'scripts'].flatMap((dir) => tsFiles(join(root, dir)))) {
     const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, transformFileSync(file, { ...options, swcrc: false, sourceMaps: false, filename: file }).code);

@@ -6,6 +6,7 @@ import { AccountService } from './account.service';
 import { AdminService } from './admin.service';
 import { SessionService } from './session.service';
 import { Role, User } from './user.entity';
+import type { UserRecord } from './user-directory';
 
 const UserConnection = connectionType(User);
 
@@ -17,8 +18,8 @@ export class AccountResolver {
   ) {}
 
   @Query(() => User, { nullable: true, description: 'The signed-in user; null when not signed in.' })
-  me(@Ctx() ctx: Context): Promise<User | null> {
-    return this.accounts.me(ctx.em, ctx.user);
+  me(@Ctx() ctx: Context): Promise<UserRecord | null> {
+    return this.accounts.me(ctx.user);
   }
 
   @Mutation(() => AuthPayload)

@@ -12,6 +12,7 @@ import type { Mailer } from './mailer';
 import { Passwords } from './passwords';
 import { PasswordReset, RefreshToken } from './session.entity';
 import type { Session, SessionService } from './session.service';
+import type { UserDirectory, UserRecord } from './user-directory';
 import { hashToken, opaqueToken } from './tokens';
 import { Role, User } from './user.entity';
 
@@ -37,6 +38,7 @@ export class AccountService {
 
   constructor(
     kv: Kv,
+    private readonly directory: UserDirectory,
     private readonly sessions: SessionService,
     private readonly passwords: Passwords,
     private readonly mailer: Mailer,
@@ -92,8 +94,9 @@ export class AccountService {
     return this.sessions.start(em, user);
   }
 
-  async me(em: EntityManager, principal: Principal | null): Promise<User | null> {
-    return principal ? em.findOne(User, { id: principal.userId }) : null;
+  /** The signed-in user's record, from the cache the session check has just read. */
+  async me(principal: Principal | null): Promise<UserRecord | null> {
+    return principal ? this.directory.get(principal.userId) : null;
   }
 
   async updateMe(em: EntityManager, principal: Principal, input: UpdateMeInput): Promise<User> {
@@ -115,6 +118,7 @@ export class AccountService {
       if (error instanceof UniqueConstraintViolationException) throw conflict('That username or email address is already taken.');
       throw error;
     }
+    await this.directory.put(user);
     return user;
   }
 
@@ -125,6 +129,7 @@ export class AccountService {
     }
     user.passwordHash = await this.passwords.hash(input.newPassword);
     await em.flush();
+    await this.directory.put(user);
     await this.sessions.endOthers(em, user.id, principal.sessionId);
   }
 
@@ -208,6 +213,7 @@ export class AccountService {
       role: Role.ADMIN,
     });
     await em.flush();
+    await this.directory.put(user);
     return { user, created: true };
   }
 

@@ -1,6 +1,6 @@
 // What admins do to users: list and find them, (de)activate them, change their role, hand out a reset.
 // Every change that affects what a user may do ends their sessions; the last active admin stays one.
-import { LockMode, type FilterQuery } from '@mikro-orm/core';
+import { LockMode, raw, type FilterQuery } from '@mikro-orm/core';
 import { conflict, notFound } from '../../platform/errors';
 import type { EntityManager } from '../../platform/db/orm';
 import { paginate, type Connection, type ForwardPageArgs } from '../../platform/graphql/connection';
@@ -18,14 +18,13 @@ export class AdminService {
   ) {}
 
   users(em: EntityManager, page: ForwardPageArgs, filter: UserFilter | null | undefined): Promise<Connection<User>> {
-    const where: FilterQuery<User> = {};
-    if (filter?.role) where.role = filter.role;
-    if (filter?.isActive !== undefined && filter?.isActive !== null) where.isActive = filter.isActive;
     const search = filter?.search?.trim().toLowerCase();
-    if (search) {
-      const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ usernameKey: { $like: like } }, { emailKey: { $like: like } }];
-    }
+    const where = (): FilterQuery<User> => ({
+      ...(filter?.role ? { role: filter.role } : {}),
+      ...(typeof filter?.isActive === 'boolean' ? { isActive: filter.isActive } : {}),
+      // instr() rather than LIKE: no wildcards to escape, and the same on MySQL and SQLite.
+      ...(search ? { $or: [{ [raw('instr(username_key, ?)', [search])]: { $gt: 0 } }, { [raw("instr(coalesce(email_key, ''), ?)", [search])]: { $gt: 0 } }] } : {}),
+    });
     return paginate(em, User, where, { usernameKey: 'ASC' }, page);
   }
 

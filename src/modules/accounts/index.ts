@@ -7,16 +7,19 @@ import { Mailer } from './mailer';
 import { Passwords } from './passwords';
 import { SESSIONS_REVOKED_TOPIC, SessionService, type SessionsRevoked } from './session.service';
 import { AccessTokens } from './tokens';
+import { UserDirectory } from './user-directory';
 import type { GraphqlWs } from '../../platform/http/graphql-ws';
 
 export { AccountService, SessionService };
 
 export function createAccountsModule({ config, logger, orm, kv, container }: ModuleDeps) {
-  const sessions = new SessionService(orm, kv, new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds), config.auth.refreshTokenTtlSeconds);
+  const directory = new UserDirectory(orm, kv);
+  const sessions = new SessionService(directory, kv, new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds), config.auth.refreshTokenTtlSeconds);
   const mailer = new Mailer(config.mail.smtpUrl, config.mail.from);
   const publicUrl = (config.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   const accounts = new AccountService(
     kv,
+    directory,
     sessions,
     new Passwords(),
     mailer,

@@ -2,13 +2,14 @@
 // and revocation that every instance sees at once through the shared kv.
 import { LockMode } from '@mikro-orm/core';
 import { unauthenticated } from '../../platform/errors';
-import type { EntityManager, Orm } from '../../platform/db/orm';
+import type { EntityManager } from '../../platform/db/orm';
 import { newId } from '../../platform/db/ids';
 import type { Kv } from '../../platform/kv';
 import type { Authenticator, Principal } from '../../platform/graphql/context';
 import { RefreshToken } from './session.entity';
 import { User } from './user.entity';
 import { AccessTokens, hashToken, opaqueToken } from './tokens';
+import { userKey, type UserDirectory } from './user-directory';
 
 export interface Session {
   accessToken: string;
@@ -26,15 +27,11 @@ export interface SessionsRevoked {
   reason: string;
 }
 
-const versionKey = (userId: string) => `auth:user:${userId}:ver`;
 const sessionKey = (sessionId: string) => `auth:session:${sessionId}:revoked`;
-/** Version cached for a user that does not exist or was deleted: matches no token. */
-const GONE = '0';
-const VERSION_CACHE_SECONDS = 24 * 3600;
 
 export class SessionService implements Authenticator {
   constructor(
-    private readonly orm: Orm,
+    private readonly directory: UserDirectory,
     private readonly kv: Kv,
     private readonly tokens: AccessTokens,
     private readonly refreshTtlSeconds: number,
@@ -89,23 +86,24 @@ export class SessionService implements Authenticator {
    */
   async endAll(em: EntityManager, user: User, reason: string): Promise<void> {
     await em.nativeUpdate(RefreshToken, { userId: user.id, revokedAt: null }, { revokedAt: new Date() });
-    await this.kv.store.set(versionKey(user.id), user.isActive ? String(user.tokenVersion) : GONE, VERSION_CACHE_SECONDS);
+    await this.directory.put(user);
     await this.announce({ userId: user.id, reason });
   }
 
   /** The user is gone: no token of theirs is valid any more. */
   async forget(userId: string): Promise<void> {
-    await this.kv.store.set(versionKey(userId), GONE, VERSION_CACHE_SECONDS);
+    await this.directory.forget(userId);
     await this.announce({ userId, reason: 'The account was deleted.' });
   }
 
+  /** One cache read on the hot path: the session's revocation mark and the user's record together. */
   async authenticate(token: string): Promise<Principal> {
     const claims = this.tokens.verify(token);
     if (!claims) throw unauthenticated('The access token is invalid or has expired; refresh it or sign in again.');
-    const [sessionRevoked, cachedVersion] = await this.kv.store.getMany([sessionKey(claims.sid), versionKey(claims.sub)]);
+    const [sessionRevoked, cachedUser] = await this.kv.store.getMany([sessionKey(claims.sid), userKey(claims.sub)]);
     if (sessionRevoked) throw unauthenticated('This session has ended; sign in again.');
-    const version = cachedVersion ?? (await this.loadVersion(claims.sub));
-    if (version !== String(claims.ver)) throw unauthenticated('This session has ended; sign in again.');
+    const user = await this.directory.resolve(claims.sub, cachedUser);
+    if (!user || !user.isActive || user.tokenVersion !== claims.ver) throw unauthenticated('This session has ended; sign in again.');
     return { userId: claims.sub, role: claims.role, tokenId: claims.jti, sessionId: claims.sid, expiresAt: claims.exp };
   }
 
@@ -126,14 +124,6 @@ export class SessionService implements Authenticator {
     await em.nativeUpdate(RefreshToken, { userId, familyId: { $in: familyIds }, revokedAt: null }, { revokedAt: new Date() });
     // Access tokens of these sessions live at most their TTL; the mark must outlive them.
     await Promise.all(familyIds.map((id) => this.kv.store.set(sessionKey(id), '1', this.tokens.ttlSeconds + 60)));
-  }
-
-  private async loadVersion(userId: string): Promise<string> {
-    const user = await this.orm.em.fork().findOne(User, { id: userId }, { fields: ['tokenVersion', 'isActive'] });
-    const version = user && user.isActive ? String(user.tokenVersion) : GONE;
-    // Only if absent: a revocation that committed while we read must not be overwritten by our older value.
-    if (await this.kv.store.setIfAbsent(versionKey(userId), version, VERSION_CACHE_SECONDS)) return version;
-    return (await this.kv.store.get(versionKey(userId))) ?? version;
   }
 
   private announce(event: SessionsRevoked): Promise<void> {

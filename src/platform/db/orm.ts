@@ -20,7 +20,21 @@ export interface DatabaseOptions {
 }
 
 interface SqliteConnection {
-  run(sql: string, callback: (error: Error | null) => void): void;
+  run(sql: string, ...rest: unknown[]): unknown;
+  all(sql: string, ...rest: unknown[]): unknown;
+}
+
+/**
+ * Transactions on SQLite take the write lock when they begin (BEGIN IMMEDIATE). A plain BEGIN reads
+ * first and upgrades later, and an upgrade that meets another writer fails at once with SQLITE_BUSY
+ * instead of waiting out busy_timeout; that happens whenever a second process (a second instance in
+ * tests, `npm run create-admin`) writes to the same file.
+ */
+function beginImmediately(conn: SqliteConnection): void {
+  for (const method of ['run', 'all'] as const) {
+    const original = conn[method].bind(conn);
+    conn[method] = (sql: string, ...rest: unknown[]) => original(/^\s*BEGIN\s*;?\s*$/i.test(sql) ? 'BEGIN IMMEDIATE;' : sql, ...rest);
+  }
 }
 
 export function ormOptions(db: DatabaseOptions, entities: Options['entities'], logger?: Logger): Options {
@@ -32,7 +46,8 @@ export function ormOptions(db: DatabaseOptions, entities: Options['entities'], l
     debug: db.debug,
     logger: (message) => logger?.debug({ component: 'db' }, message),
     extensions: [Migrator],
-    migrations: { migrationsList, tableName: 'mikro_orm_migrations', transactional: true, allOrNothing: true, snapshot: false },
+    // MySQL commits DDL implicitly, so wrapping migrations in transactions there only earns knex warnings.
+    migrations: { migrationsList, tableName: 'mikro_orm_migrations', transactional: !db.url, allOrNothing: !db.url, snapshot: false },
     discovery: { warnWhenNoEntities: false },
   };
   if (db.url) {
@@ -48,6 +63,7 @@ export function ormOptions(db: DatabaseOptions, entities: Options['entities'], l
       max: 1,
       afterCreate: (conn: SqliteConnection, done: (error: Error | null, conn: SqliteConnection) => void) => {
         const pragmas = ['PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000', 'PRAGMA journal_mode = WAL'];
+        beginImmediately(conn);
         const next = (error: Error | null): void => {
           const sql = pragmas.shift();
           if (error || !sql) done(error, conn);

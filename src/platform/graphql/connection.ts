@@ -80,10 +80,11 @@ function checkCursor(value: string | null | undefined, field: string): string | 
   throw badInput({ [field]: 'is not a cursor of this list' });
 }
 
+/** `where` may be a function making the filter afresh: raw() fragments in a filter can be used once only. */
 export async function paginate<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
-  where: FilterQuery<T>,
+  where: FilterQuery<T> | (() => FilterQuery<T>),
   orderBy: OrderDefinition<T>,
   args: PageArgs | ForwardPageArgs,
   options: { populate?: string[] } = {},
@@ -92,7 +93,8 @@ export async function paginate<T extends object>(
   const before = 'before' in args ? checkCursor(args.before, 'before') : undefined;
   const first = pageSize(args.first, 'first') ?? (last === undefined ? DEFAULT_PAGE_SIZE : undefined);
   const after = checkCursor(args.after, 'after');
-  const cursor = await em.findByCursor(entity, where, {
+  const filter = () => (typeof where === 'function' ? (where as () => FilterQuery<T>)() : where);
+  const cursor = await em.findByCursor(entity, filter(), {
     first,
     after,
     last,
@@ -111,7 +113,7 @@ export async function paginate<T extends object>(
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
     get totalCount() {
-      return em.count(entity, where);
+      return em.count(entity, filter());
     },
   };
 }

@@ -26,12 +26,30 @@ export class SystemResolver {
   }
 }
 
-async function* heartbeat(intervalSeconds: number): AsyncGenerator<Date> {
+/** Ticks every interval; `return()` (the client unsubscribed) stops the wait at once, not at the next tick. */
+function heartbeat(intervalSeconds: number): AsyncIterableIterator<Date> {
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 3600) {
     throw badInput({ intervalSeconds: 'must be from 1 to 3600' });
   }
-  for (;;) {
-    yield new Date();
-    await new Promise((resolve) => setTimeout(resolve, intervalSeconds * 1000));
-  }
+  let first = true;
+  let done = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const finished = { value: undefined, done: true } as const;
+  return {
+    async next() {
+      if (!first && !done) await new Promise<void>((resolve) => ((wake = resolve), (timer = setTimeout(resolve, intervalSeconds * 1000))));
+      first = false;
+      return done ? finished : { value: new Date(), done: false };
+    },
+    async return() {
+      done = true;
+      clearTimeout(timer);
+      wake?.();
+      return finished;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
