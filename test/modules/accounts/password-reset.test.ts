@@ -1,6 +1,6 @@
 import { Mailer } from '../../../src/modules/accounts/mailer';
 import type { Mail } from '../../../src/modules/accounts/mailer';
-import { startApp, type TestApp } from '../../support/app';
+import { capturingLogger, startApp, type TestApp } from '../../support/app';
 import { signIn, signUp, signUpAdmin, uniqueName } from '../../support/accounts';
 
 const REQUEST = 'mutation ($email: String!) { requestPasswordReset(email: $email) }';
@@ -61,5 +61,22 @@ describe('password reset', () => {
     const { issuePasswordReset } = await admin.client.data('mutation ($id: ID!) { issuePasswordReset(userId: $id) { token } }', { id: user.id });
     expect(await app.client().data(RESET, { input: { token: issuePasswordReset.token, newPassword: 'chosen by me' } })).toEqual({ resetPassword: true });
     await expect(signIn(app, user.username, 'chosen by me')).resolves.toMatchObject({ accessToken: expect.any(String) });
+  });
+});
+
+describe('password reset without SMTP', () => {
+  it('logs the reset link outside production instead of mailing it', async () => {
+    const logs = capturingLogger('info');
+    const app = await startApp({ PUBLIC_URL: 'https://chat.example.test' }, { logger: logs.logger });
+    try {
+      const user = await signUp(app);
+      await app.client().data(REQUEST, { email: user.email });
+      const line = logs.lines.find((l) => String(l.msg).startsWith('password reset link'));
+      expect(line).toMatchObject({ userId: user.id, link: expect.stringMatching(/^https:\/\/chat\.example\.test\/reset-password\?token=/) });
+      const token = decodeURIComponent(String(line!.link).split('token=')[1]);
+      expect(await app.client().data(RESET, { input: { token, newPassword: 'from the log' } })).toEqual({ resetPassword: true });
+    } finally {
+      await app.close();
+    }
   });
 });

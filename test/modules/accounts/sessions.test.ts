@@ -141,6 +141,14 @@ describe('sessions and tokens', () => {
     expect((await closed).code).toBe(4403);
   });
 
+  it('closes the open subscriptions of a user who deletes their account', async () => {
+    const user = await signUp(app);
+    const open = await openSubscription(second.url, user.accessToken);
+    await open.firstBeat;
+    await user.client.data('mutation ($p: String!) { deleteMe(password: $p) }', { p: user.password });
+    expect(await open.closed).toEqual({ code: 4403, reason: 'Forbidden: The account was deleted.' });
+  });
+
   it('checks revocation again on every subscribe over an open socket', async () => {
     const user = await signUp(app);
     const client = second.client(user.accessToken).ws();
