@@ -2,11 +2,12 @@
 import 'reflect-metadata';
 import { formatResult, type Bench } from './bench';
 import auth from './auth';
+import files from './files';
 import http from './http';
 import llm from './llm';
 import mcpPool from './mcp-pool';
 
-const benches: Record<string, Bench> = { http, auth, llm, 'mcp-pool': mcpPool };
+const benches: Record<string, Bench> = { http, auth, llm, 'mcp-pool': mcpPool, files };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -10,6 +10,8 @@ import { createLogger } from '../src/platform/logger';
 
 export interface ChildServer {
   url: string;
+  /** The child's process id, e.g. to read its memory from /proc. */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function startChild(kind: string, env: Record<string, string> = {})
   });
   return {
     url,
+    pid: child.pid!,
     close: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

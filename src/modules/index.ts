@@ -13,12 +13,17 @@ import { OutboundHttp } from '../platform/net/outbound';
 import { createAccountsModule } from './accounts';
 import { PasswordReset, RefreshToken } from './accounts/session.entity';
 import { User } from './accounts/user.entity';
+import { createFilesModule } from './files';
+import { WorkspaceFile } from './files/file.entity';
+import { createToolsModule } from './tools';
 
 export const entities: Function[] = [
   // accounts
   User,
   RefreshToken,
   PasswordReset,
+  // files
+  WorkspaceFile,
 ];
 
 export interface ModuleDeps {
@@ -43,13 +48,15 @@ export async function createModules(deps: ModuleDeps): Promise<Modules> {
   deps.container.set(OutboundHttp, outbound);
   const accounts = createAccountsModule(deps);
   await accounts.ensureFirstAdmin();
+  const files = createFilesModule(deps, accounts.accounts);
+  createToolsModule(deps, files.files);
 
   // Closed in reverse order of creation.
   const closers: Array<() => Promise<void>> = [() => outbound.close(), () => accounts.close()];
   return {
-    resolvers: [...accounts.resolvers],
+    resolvers: [...accounts.resolvers, ...files.resolvers],
     authenticator: accounts.authenticator,
-    routes: () => undefined,
+    routes: (router, kit) => files.routes(router, kit),
     started: (ws) => accounts.started(ws),
     close: async () => {
       for (const close of closers.reverse()) await close();

@@ -78,9 +78,9 @@ export interface FileStorage {
   list(userId: string, directory: string, options: ListOptions): Promise<Listing>;
   /** Bytes the user's files take on disk, by walking them (a fallback for the database's count). */
   usage(userId: string): Promise<number>;
-  /** Removes the user's whole workspace. */
   /** The user's workspace folder on disk, made if missing: where their stdio MCP servers run. */
   workspaceDir(userId: string): Promise<string>;
+  /** Removes the user's whole workspace. */
   deleteUser(userId: string): Promise<void>;
 }
 

@@ -1,12 +1,10 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { AppError } from '../../../src/platform/errors';
 import { LlmClient, type LlmClientOptions } from '../../../src/modules/llm/llm-client';
 import { isLlmAborted, LlmAbortedError } from '../../../src/modules/llm/llm-errors';
 import type { ChatRequest, ChatTool } from '../../../src/modules/llm/llm.types';
 import { ResponseCache, type CacheStore } from '../../../src/modules/llm/response-cache';
 import { reply, startFakeLlm, type FakeLlm } from '../../support/fake-llm';
+import { freePort } from '../../support/processes';
 
 let fake: FakeLlm;
 
@@ -36,16 +34,6 @@ async function failureOf(promise: Promise<unknown>): Promise<AppError> {
   );
   if (!(error instanceof AppError)) throw error;
   return error;
-}
-
-/** A port on 127.0.0.1 with nothing listening. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function eventually(check: () => boolean): Promise<void> {
@@ -280,7 +268,7 @@ describe('retries', () => {
   });
 
   it('a refused connection is retried, then fails saying the endpoint could not be reached', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = await failureOf(client({ baseUrl: `http://127.0.0.1:${port}/v1` }).chatStream(ask));
     expect(error.code).toBe('UPSTREAM_FAILED');
     expect(error.message).toMatch(/^Could not reach the LLM endpoint: .*ECONNREFUSED/);
@@ -288,7 +276,7 @@ describe('retries', () => {
   });
 
   it('does not retry network errors it is told are final (a refused address)', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = await failureOf(
       client({ baseUrl: `http://127.0.0.1:${port}/v1`, nonRetryable: (e) => (e as { code?: string }).code === 'ECONNREFUSED' }).chatStream(ask),
     );
@@ -530,7 +518,7 @@ describe('models and test()', () => {
   });
 
   it('test(): an unreachable port fails saying so, with no status', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await client({ baseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 0 }).test();
     expect(result).toMatchObject({ ok: false, status: null, model: null, error: expect.stringMatching(/^Could not reach the LLM endpoint: .*ECONNREFUSED/) });
   });
