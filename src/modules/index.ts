@@ -16,6 +16,8 @@ import { User } from './accounts/user.entity';
 import { createFilesModule } from './files';
 import { WorkspaceFile } from './files/file.entity';
 import { createToolsModule } from './tools';
+import { createLlmModule } from './llm';
+import { LlmConfig } from './llm/llm-config.entity';
 
 export const entities: Function[] = [
   // accounts
@@ -24,6 +26,8 @@ export const entities: Function[] = [
   PasswordReset,
   // files
   WorkspaceFile,
+  // llm
+  LlmConfig,
 ];
 
 export interface ModuleDeps {
@@ -50,11 +54,12 @@ export async function createModules(deps: ModuleDeps): Promise<Modules> {
   await accounts.ensureFirstAdmin();
   const files = createFilesModule(deps, accounts.accounts);
   createToolsModule(deps, files.files);
+  const llm = createLlmModule(deps, accounts.accounts);
 
   // Closed in reverse order of creation.
   const closers: Array<() => Promise<void>> = [() => outbound.close(), () => accounts.close()];
   return {
-    resolvers: [...accounts.resolvers, ...files.resolvers],
+    resolvers: [...accounts.resolvers, ...files.resolvers, ...llm.resolvers],
     authenticator: accounts.authenticator,
     routes: (router, kit) => files.routes(router, kit),
     started: (ws) => accounts.started(ws),

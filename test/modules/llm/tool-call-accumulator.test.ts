@@ -3,7 +3,8 @@ import path from 'node:path';
 import { ToolCallAccumulator, type AccumulatorOptions } from '../../../src/modules/llm/tool-call-accumulator';
 import type { AssistantTurn, ChatTool } from '../../../src/modules/llm/llm.types';
 
-const fixturesDir = path.resolve(__dirname, '../../../../shared/fixtures/llm-streams');
+// The provider captures of ../shared/fixtures/llm-streams, copied into the repository so a fresh clone runs them.
+const fixturesDir = path.resolve(__dirname, '../../fixtures/llm-streams');
 
 interface Capture {
   source: string;
