@@ -5,9 +5,9 @@ import auth from './auth';
 import files from './files';
 import http from './http';
 import llm from './llm';
-import mcpPool from './mcp-pool';
+import mcp from './mcp';
 
-const benches: Record<string, Bench> = { http, auth, llm, 'mcp-pool': mcpPool, files };
+const benches: Record<string, Bench> = { http, auth, llm, mcp, files };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

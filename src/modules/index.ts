@@ -18,6 +18,8 @@ import { WorkspaceFile } from './files/file.entity';
 import { createToolsModule } from './tools';
 import { createLlmModule } from './llm';
 import { LlmConfig } from './llm/llm-config.entity';
+import { createMcpModule } from './mcp';
+import { McpServer } from './mcp/mcp-server.entity';
 
 export const entities: Function[] = [
   // accounts
@@ -28,6 +30,8 @@ export const entities: Function[] = [
   WorkspaceFile,
   // llm
   LlmConfig,
+  // mcp
+  McpServer,
 ];
 
 export interface ModuleDeps {
@@ -55,11 +59,13 @@ export async function createModules(deps: ModuleDeps): Promise<Modules> {
   const files = createFilesModule(deps, accounts.accounts);
   createToolsModule(deps, files.files);
   const llm = createLlmModule(deps, accounts.accounts);
+  const mcp = await createMcpModule(deps, accounts.accounts, (userId) => files.storage.workspaceDir(userId));
 
   // Closed in reverse order of creation.
   const closers: Array<() => Promise<void>> = [() => outbound.close(), () => accounts.close()];
+  closers.push(() => mcp.close());
   return {
-    resolvers: [...accounts.resolvers, ...files.resolvers, ...llm.resolvers],
+    resolvers: [...accounts.resolvers, ...files.resolvers, ...llm.resolvers, ...mcp.resolvers],
     authenticator: accounts.authenticator,
     routes: (router, kit) => files.routes(router, kit),
     started: (ws) => accounts.started(ws),

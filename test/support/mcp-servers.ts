@@ -4,11 +4,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { freePort } from './processes';
 
-export const TEST_SERVER = join(__dirname, 'mcp-test-server.mjs');
+// Compiled into dist/test/support (for benches), this still runs the source file: tsc does not copy .mjs.
+const compiled = basename(resolve(__dirname, '../..')) === 'dist';
+export const TEST_SERVER = resolve(__dirname, compiled ? '../../../test/support' : '.', 'mcp-test-server.mjs');
 export const EVERYTHING_SERVER = resolve(__dirname, '../../node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 
 /** What the pool passes every stdio child besides its own env. */

@@ -1,6 +1,7 @@
 // A small MCP server for the tests, run by plain node over stdio or Streamable HTTP.
 //   node mcp-test-server.mjs stdio [--hang-list]
-//   node mcp-test-server.mjs http [--port N]      (prints "listening on port N" once it listens)
+//   node mcp-test-server.mjs http [--port N]      (prints "listening on port N" once it listens;
+//                                                  a session started at /mcp?listDelayMs=N lists slowly)
 // Its tools can crash it, hang, be slow, change its tool list, and show its env, cwd, headers and children.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -72,9 +73,13 @@ async function callTool(name, args, extra) {
   }
 }
 
-function newServer() {
+function newServer(listDelayMs = 0) {
   const server = new Server({ name: 'mcp-test-server', version: '1.2.3' }, { capabilities: { tools: { listChanged: true } } });
-  server.setRequestHandler(ListToolsRequestSchema, () => (hangList ? new Promise(() => {}) : { tools: [...baseTools, ...extraTools] }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    if (hangList) return new Promise(() => {});
+    if (listDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, listDelayMs));
+    return { tools: [...baseTools, ...extraTools] };
+  });
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => callTool(request.params.name, request.params.arguments ?? {}, extra));
   servers.add(server);
   server.onclose = () => servers.delete(server);
@@ -106,7 +111,8 @@ if (mode === 'stdio') {
       onsessioninitialized: (id) => sessions.set(id, transport),
     });
     transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
-    await newServer().connect(transport);
+    const listDelayMs = Number(new URL(req.url ?? '/', 'http://localhost').searchParams.get('listDelayMs'));
+    await newServer(listDelayMs).connect(transport);
     await transport.handleRequest(req, res);
   });
   httpServer.listen(port, '127.0.0.1', () => {

@@ -16,7 +16,7 @@ export interface McpClientPoolOptions {
   toolsCacheMs?: number;
   maxStdioPerUser?: number;
   maxStdioTotal?: number;
-  /** The fetch HTTP transports use (the SSRF-guarded one in production). */
+  /** The fetch HTTP transports use unless their spec brings its own. */
   fetch?: FetchLike;
   /** PATH and the like for stdio children; nothing else of our environment reaches them. */
   stdioBaseEnv: Record<string, string>;

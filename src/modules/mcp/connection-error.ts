@@ -1,12 +1,16 @@
 // Why talking to an MCP server failed, in one line a user can act on, with secret values masked.
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { blockedAddressCause } from '../../platform/net/blocked-address-error';
 import { ProcessNotRunningError } from './stdio-transport';
 import { ConnectionLostError } from './mcp-connection';
 
 const MAX_REASON_CHARS = 1000;
 
 export function describeFailure(error: unknown, timeoutMs: number): string {
+  // The URL guard's refusal already says what was refused and why, however the SDK wrapped it.
+  const blocked = blockedAddressCause(error);
+  if (blocked) return blocked.message;
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return `no answer within ${timeoutMs} ms`;
   if (error instanceof StreamableHTTPError) return `HTTP ${error.code ?? 'error'}: ${error.message}`;
   if (error instanceof McpError) return error.message.replace(/^MCP error -?\d+: /, '');

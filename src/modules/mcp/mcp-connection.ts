@@ -32,6 +32,8 @@ export interface McpConnectionSpec {
   cwd?: string;
   url?: string;
   headers?: Record<string, string>;
+  /** The fetch this server's HTTP transport uses instead of the pool's: the guarded one of its owner's role. */
+  fetch?: FetchLike;
   timeouts?: { listMs?: number; callMs?: number };
 }
 
@@ -166,7 +168,7 @@ function createTransport(spec: McpConnectionSpec, settings: ConnectionSettings) 
   }
   if (!spec.url) throw new Error('no URL is configured');
   return new StreamableHTTPClientTransport(new URL(spec.url), {
-    fetch: settings.fetch,
+    fetch: spec.fetch ?? settings.fetch,
     requestInit: spec.headers ? { headers: spec.headers } : undefined,
   });
 }

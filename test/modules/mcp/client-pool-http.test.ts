@@ -84,6 +84,20 @@ describe('McpClientPool over Streamable HTTP', () => {
     expect(fetched).toContain(server.url);
   });
 
+  it("reaches a server through its spec's own fetch rather than the pool's", async () => {
+    const server = await started(startTestServerHttp());
+    const through: string[] = [];
+    const via = (name: string): FetchLike => (url, init) => {
+      through.push(name);
+      return fetch(url, init);
+    };
+    const pool = newPool(via('pool'));
+
+    await pool.listTools(httpServer(server.url, { fetch: via('spec') }));
+
+    expect(new Set(through)).toEqual(new Set(['spec']));
+  });
+
   it('drops the cached tool list when the server notifies list_changed', async () => {
     const server = await started(startTestServerHttp());
     const pool = newPool();
