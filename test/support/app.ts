@@ -54,7 +54,7 @@ export async function startApp(overrides: Record<string, string> = {}, options: 
 }
 
 /** A logger that keeps every line it writes, parsed, for tests that look at the logs. */
-export function capturingLogger(level = 'debug'): { logger: Logger; lines: Array<Record<string, unknown>>; text: () => string } {
+export function capturingLogger(level = 'debug'): { logger: Logger; lines: Array<Record<string, unknown>>; raw: string[]; text: () => string } {
   const lines: Array<Record<string, unknown>> = [];
   const raw: string[] = [];
   const destination = {
@@ -63,5 +63,5 @@ export function capturingLogger(level = 'debug'): { logger: Logger; lines: Array
       lines.push(JSON.parse(line) as Record<string, unknown>);
     },
   };
-  return { logger: createLogger({ level, pretty: false, destination }), lines, text: () => raw.join('') };
+  return { logger: createLogger({ level, pretty: false, destination }), lines, raw, text: () => raw.join('') };
 }

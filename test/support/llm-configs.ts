@@ -1,9 +1,6 @@
 // LLM configs for tests, made through the API as clients make them; and an app whose log lines a test can read.
-import { Writable } from 'node:stream';
-import { createApp } from '../../src/app';
-import { createLogger } from '../../src/platform/logger';
-import { testConfig, type TestApp } from './app';
-import { GraphqlClient } from './graphql';
+import { capturingLogger, startApp, type TestApp } from './app';
+import type { GraphqlClient } from './graphql';
 
 export const LLM_CONFIG_FIELDS = 'id name provider modelName baseUrl hasApiKey apiKeyHint maxTokens temperature topP timeoutMs textToolCalls isDefault createdAt updatedAt';
 
@@ -39,16 +36,9 @@ export async function createLlmConfig(client: GraphqlClient, baseUrl: string, in
   return data.createLlmConfig;
 }
 
-/** An app (like startApp's) logging everything at debug, queries included, into `lines`. */
+/** An app (like startApp's) logging everything at debug, queries included; `lines` are the raw log lines. */
 export async function startLoggedApp(overrides: Record<string, string> = {}): Promise<TestApp & { lines: string[] }> {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  const logger = createLogger({ level: 'debug', pretty: false, destination });
-  const app = await createApp(testConfig({ LOG_LEVEL: 'debug', DB_DEBUG: 'true', ...overrides }), { logger });
-  return Object.assign(app, { lines, client: (token?: string) => new GraphqlClient(app.url, token) });
+  const logs = capturingLogger('debug');
+  const app = await startApp({ LOG_LEVEL: 'debug', DB_DEBUG: 'true', ...overrides }, { logger: logs.logger });
+  return Object.assign(app, { lines: logs.raw });
 }
