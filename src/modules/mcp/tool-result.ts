@@ -1,5 +1,6 @@
 // What a tool call hands back to the model: every content block as text, capped in bytes.
 import type { CallToolResult, ContentBlock } from '@modelcontextprotocol/sdk/types.js';
+import { capToolOutput } from '../tools/tool-output';
 
 export const DEFAULT_TOOL_RESULT_MAX_BYTES = 100 * 1024;
 
@@ -15,7 +16,7 @@ export function toolResultText(result: CallToolResult, maxBytes = DEFAULT_TOOL_R
   const parts = result.content.map(blockText);
   if (parts.length === 0 && result.structuredContent !== undefined) parts.push(JSON.stringify(result.structuredContent));
   const full = parts.length > 0 ? parts.join('\n') : isError ? 'The tool failed without saying why.' : 'The tool returned no content.';
-  return { ...capBytes(full, maxBytes), isError };
+  return { ...capToolOutput(full, maxBytes), isError };
 }
 
 function blockText(block: ContentBlock): string {
@@ -36,15 +37,3 @@ function blockText(block: ContentBlock): string {
 }
 
 const base64Bytes = (data: string): number => Buffer.byteLength(data, 'base64');
-
-/** Cuts `text` to at most `maxBytes` of UTF-8, never inside a character, and says how much was cut. */
-export function capBytes(text: string, maxBytes: number): { text: string; cutBytes: number } {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return { text, cutBytes: 0 };
-  const marker = (cut: number) => `\n[output cut: ${cut} of ${bytes.length} bytes not shown]`;
-  let end = Math.max(0, maxBytes - Buffer.byteLength(marker(bytes.length)));
-  // Step back over UTF-8 continuation bytes (10xxxxxx) so the cut falls between characters.
-  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
-  const cutBytes = bytes.length - end;
-  return { text: bytes.toString('utf8', 0, end) + marker(cutBytes), cutBytes };
-}

@@ -5,7 +5,7 @@ import type { EntityManager } from '../../platform/db/orm';
 import { isAppError, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { fileTools, type FileService, type FileToolName } from '../files';
-import { capBytes } from '../mcp/tool-result';
+import { capToolOutput } from './tool-output';
 import type { ToolDefinition } from './tool-definition';
 import { runWebSearch, webSearchTool } from './web-search';
 
@@ -58,7 +58,7 @@ export class BuiltinToolService {
       result = { text: isAppError(error) ? error.message : `${name} failed because of an error in the server (the details are in its log).`, isError: true };
     }
     signal?.throwIfAborted();
-    return { ...result, text: capBytes(result.text, this.options.resultMaxBytes).text };
+    return { ...result, text: capToolOutput(result.text, this.options.resultMaxBytes).text };
   }
 
   private async run(em: EntityManager, userId: string, name: string, args: unknown, signal: AbortSignal | undefined): Promise<string> {

@@ -1,4 +1,4 @@
-import { capBytes, toolResultText } from '../../../src/modules/mcp/tool-result';
+import { toolResultText } from '../../../src/modules/mcp/tool-result';
 
 describe('toolResultText', () => {
   it('hands the model every content block as text, describing what it cannot read', () => {
@@ -56,28 +56,5 @@ describe('toolResultText', () => {
 
     expect(Buffer.byteLength(result.text)).toBeLessThanOrEqual(100 * 1024);
     expect(result.cutBytes).toBeGreaterThan(100 * 1024);
-  });
-});
-
-describe('capBytes', () => {
-  it('leaves text within the limit alone', () => {
-    expect(capBytes('héllo', 6)).toEqual({ text: 'héllo', cutBytes: 0 });
-  });
-
-  it.each([
-    ['two-byte', 'é'],
-    ['three-byte', '€'],
-    ['four-byte', '😀'],
-  ])('never cuts a %s character in half', (_kind, char) => {
-    const text = char.repeat(200);
-    for (let limit = 60; limit < 70; limit++) {
-      const { text: capped, cutBytes } = capBytes(text, limit);
-      const kept = capped.slice(0, capped.indexOf('\n'));
-
-      expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(limit);
-      expect(kept).not.toContain('\uFFFD');
-      expect(kept).toBe(char.repeat(kept.length / char.length));
-      expect(Buffer.byteLength(kept) + cutBytes).toBe(Buffer.byteLength(text));
-    }
   });
 });
