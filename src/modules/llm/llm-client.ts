@@ -189,7 +189,7 @@ export class LlmClient {
     if (!response.body) throw upstreamFailed('The LLM endpoint answered with an empty body.', { upstreamStatus: response.status });
     let chunks = 0;
     const take = (chunk: unknown) => {
-      if (isRecord(chunk) && chunk.error != null) throw this.streamedError(chunk.error);
+      if (isRecord(chunk) && chunk.error != null) throw this.streamedError(chunk.error, accumulator.hasOutput);
       chunks++;
       const text = accumulator.push(chunk);
       if (text !== '') options.onText?.(text);
@@ -302,13 +302,13 @@ export class LlmClient {
     return { ...this.baseBody(request), stream: false };
   }
 
-  private streamedError(error: unknown): AppError {
-    const upstreamMessage = this.redact(upstreamMessageOf({ error }, undefined));
+  /** An error event (vLLM sends them once its 200 is out): before any output it counts as the HTTP error it names, so a 503 is retried. */
+  private streamedError(error: unknown, afterOutput: boolean): Error {
     const code = isRecord(error) ? (error.code ?? error.status) : undefined;
-    return upstreamFailed(`The LLM endpoint reported an error mid-stream: ${upstreamMessage}`, {
-      upstreamStatus: typeof code === 'number' ? code : null,
-      upstreamMessage,
-    });
+    const status = typeof code === 'number' ? code : null;
+    if (!afterOutput && status !== null && status >= 400 && status < 600) return new UpstreamHttpError(status, { error }, undefined, new Headers());
+    const upstreamMessage = this.redact(upstreamMessageOf({ error }, undefined));
+    return upstreamFailed(`The LLM endpoint reported an error mid-stream: ${upstreamMessage}`, { upstreamStatus: status, upstreamMessage });
   }
 
   private result(request: ChatRequest, turn: AssistantTurn): LlmResult {

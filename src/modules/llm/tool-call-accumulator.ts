@@ -52,11 +52,13 @@ function readUsage(usage: Json): TokenUsage | null {
  * - A delta continues the call in its slot unless it names a function and that call is done with:
  *   another function's name opens a new call when the current one's arguments are empty or whole
  *   JSON; the same name does when they are whole JSON and the delta either brings arguments of its
- *   own (appending them could only break the JSON) or carries another id in a stream whose ids
- *   have been stable. Ollama and sglang reuse index 0 for parallel calls that each start with a
- *   new id and name: new calls. OCI via LiteLLM changes the id on every fragment of one call, with
- *   `name: ""`: a continuation, and from then on ids in this stream prove nothing.
+ *   own, not only whitespace (appending them could only break the JSON) or carries another id in a
+ *   stream whose ids have been stable. Ollama and sglang reuse index 0 for parallel calls that each
+ *   start with a new id and name: new calls. OCI via LiteLLM changes the id on every fragment of one
+ *   call, with `name: ""`: a continuation, and from then on ids in this stream prove nothing.
  * - A fragment that names no call and lands in an empty slot continues the latest call.
+ * - Arguments that repeat the whole, complete arguments of the call they land on (proxies resend
+ *   them, LiteLLM double-encoded) add nothing, unless another id says it is another call.
  * - id and name come from the first non-empty value; `""` and null later mean nothing.
  */
 export class ToolCallAccumulator {
@@ -65,7 +67,6 @@ export class ToolCallAccumulator {
   private readonly slots = new Map<string, PendingCall>();
   private latest: PendingCall | undefined;
   private idsUnstable = false;
-  private choiceIndex: unknown;
   private finishReason: string | null = null;
   private usage: TokenUsage | null = null;
   private model: string | null = null;
@@ -88,17 +89,12 @@ export class ToolCallAccumulator {
     if (!isRecord(chunk)) return '';
     if (isRecord(chunk.usage)) this.usage = readUsage(chunk.usage) ?? this.usage;
     if (typeof chunk.model === 'string' && chunk.model !== '') this.model = chunk.model;
-    if (!Array.isArray(chunk.choices)) return '';
-    let text = '';
-    for (const choice of chunk.choices) {
-      if (!isRecord(choice)) continue;
-      // Only the first choice is read (we never ask for n > 1).
-      if (this.choiceIndex === undefined) this.choiceIndex = choice.index;
-      else if (choice.index !== this.choiceIndex) continue;
-      const delta = isRecord(choice.delta) ? choice.delta : isRecord(choice.message) ? choice.message : undefined;
-      if (delta) text += this.takeDelta(delta);
-      if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') this.finishReason = choice.finish_reason;
-    }
+    // Only the first choice is read, whatever its index: we never ask for n > 1, and TGI 1.4 numbered it by token.
+    const choice: unknown = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    if (!isRecord(choice)) return '';
+    const delta = isRecord(choice.delta) ? choice.delta : isRecord(choice.message) ? choice.message : undefined;
+    const text = delta ? this.takeDelta(delta) : '';
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') this.finishReason = choice.finish_reason;
     return text;
   }
 
@@ -123,7 +119,7 @@ export class ToolCallAccumulator {
     const piece = contentText(delta.content);
     let text = '';
     // OCI Cohere via LiteLLM restates the whole text so far on the chunk that carries the tool calls.
-    const restated = piece === this.content && Array.isArray(delta.tool_calls);
+    const restated = piece === this.content && Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0;
     if (piece !== '' && !restated) {
       this.started = true;
       if (this.scanner) {
@@ -135,17 +131,22 @@ export class ToolCallAccumulator {
       }
       this.content += text;
     }
-    if (Array.isArray(delta.tool_calls)) delta.tool_calls.forEach((entry, position) => this.takeToolCall(entry, position));
-    else if (isRecord(delta.function_call)) this.takeToolCall({ function: delta.function_call }, 0);
+    if (Array.isArray(delta.tool_calls)) {
+      // The entries of one delta are distinct calls: none of them restates another.
+      const taken = new Set<PendingCall>();
+      delta.tool_calls.forEach((entry, position) => this.takeToolCall(entry, position, taken));
+    } else if (isRecord(delta.function_call)) {
+      this.takeToolCall({ function: delta.function_call }, 0, new Set());
+    }
     return text;
   }
 
-  private takeToolCall(entry: unknown, position: number): void {
+  private takeToolCall(entry: unknown, position: number, taken: Set<PendingCall>): void {
     if (!isRecord(entry)) return;
     const fn = isRecord(entry.function) ? entry.function : {};
     const id = nonEmptyString(entry.id);
     const name = nonEmptyString(fn.name);
-    const args = argumentsText(fn.arguments);
+    let args = argumentsText(fn.arguments);
     const extra = isRecord(entry.extra_content) ? entry.extra_content : undefined;
     if (id === '' && name === '' && args === '' && !extra) return;
     this.started = true;
@@ -154,6 +155,8 @@ export class ToolCallAccumulator {
     const slot = index === undefined ? `p${position}` : `i${index}`;
     let call = index === undefined && id !== '' && !this.idsUnstable ? this.calls.find((c) => c.id === id) : undefined;
     call ??= this.slots.get(slot) ?? (id === '' && name === '' ? this.latest : undefined);
+    // Proxies resend complete arguments whole (LiteLLM's summary chunk, OpenCodex): they add nothing.
+    if (call && !taken.has(call) && this.restates(call, id, name, args)) args = '';
 
     if (!call || this.opensNewCall(call, id, name, args)) {
       call = { id, name, arguments: '' };
@@ -163,6 +166,7 @@ export class ToolCallAccumulator {
     }
     this.slots.set(slot, call);
     this.latest = call;
+    taken.add(call);
     if (call.id === '') call.id = id;
     if (call.name === '') call.name = name;
     call.arguments += args;
@@ -174,7 +178,17 @@ export class ToolCallAccumulator {
     // A function's name never changes within one call.
     if (name !== call.name) return call.arguments.trim() === '' || isCompleteJson(call.arguments);
     if (!isCompleteJson(call.arguments)) return false;
-    return args !== '' || (id !== '' && id !== call.id && !this.idsUnstable);
+    return args.trim() !== '' || (id !== '' && id !== call.id && !this.idsUnstable);
+  }
+
+  /** True when the delta is this same call again with the arguments it already has, complete (re-encoded or not). */
+  private restates(call: PendingCall, id: string, name: string, args: string): boolean {
+    if ((name !== '' && name !== call.name) || (id !== '' && id !== call.id && !this.idsUnstable)) return false;
+    // The fragment first: in a sound stream it is rarely whole JSON, so the call's arguments are seldom parsed.
+    if (!isCompleteJson(args) || !isCompleteJson(call.arguments)) return false;
+    const again = parseToolArguments(args);
+    const before = parseToolArguments(call.arguments);
+    return 'parsedArguments' in again && 'parsedArguments' in before && JSON.stringify(again.parsedArguments) === JSON.stringify(before.parsedArguments);
   }
 
   private addTextCalls(scanned: ScanResult): void {

@@ -215,9 +215,25 @@ describe('streaming', () => {
 
   it('an error event in the stream fails with the upstream message', async () => {
     fake.script(reply.chunks([{ error: { message: 'The model is overloaded.', code: 503 } }]));
-    const error = await failureOf(client().chatStream(ask));
+    const error = await failureOf(client({ maxRetries: 0 }).chatStream(ask));
     expect(error.message).toContain('The model is overloaded.');
     expect(error.extensions).toMatchObject({ upstreamStatus: 503 });
+  });
+
+  it('vLLM: an error event before any output is retried like the 503 it reports', async () => {
+    fake.script(reply.chunks([{ error: { object: 'error', message: 'The engine is overloaded.', type: 'ServiceUnavailableError', param: null, code: 503 } }]), reply.text('ok'));
+    const result = await client().chatStream(ask);
+    expect(result.content).toBe('ok');
+    expect(fake.chatRequests()).toHaveLength(2);
+  });
+
+  it('an error event after output is not retried, and says what the endpoint said', async () => {
+    const delta = (content: string) => ({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+    fake.script(reply.chunks([delta('Once '), { error: { message: 'The engine died.', code: 500 } }]), reply.text('must never be asked for'));
+    const error = await failureOf(client().chatStream(ask));
+    expect(error.message).toBe('The LLM endpoint reported an error mid-stream: The engine died.');
+    expect(error.extensions).toMatchObject({ upstreamStatus: 500, attempts: 1 });
+    expect(fake.chatRequests()).toHaveLength(1);
   });
 });
 

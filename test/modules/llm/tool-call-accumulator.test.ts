@@ -188,6 +188,12 @@ describe('shapes documented in provider issues', () => {
     expect(turn).toMatchObject({ content: 'Hello!', toolCalls: [], finishReason: 'stop' });
   });
 
+  it('LM Studio: tool_calls: [] on a text chunk that equals the text so far does not hide it ("1", "1" is 11)', () => {
+    const { streamed, turn } = run([chunk({ content: '1', tool_calls: [] }), chunk({ content: '1', tool_calls: [] }), finish('stop')]);
+    expect(streamed).toBe('11');
+    expect(turn.content).toBe('11');
+  });
+
   it('LM Studio (qwen3.6): whole arguments in one chunk (lmstudio-bug-tracker#1868)', () => {
     const args = '{"input":"#include <stdio.h>\\nint main(void) { return 0; }"}';
     const { turn } = run([toolChunk({ index: 0, id: '1', type: 'function', function: { name: 'echo', arguments: args } }), finish()]);
@@ -199,6 +205,40 @@ describe('shapes documented in provider issues', () => {
       toolChunk({ index: 0, id: 'chatcmpl-tool-aa62', type: 'function', function: { name: 'debug_tool', arguments: args }, name: null });
     const { turn } = run([fragment(''), fragment('{"level":'), fragment(' "verbose"'), fragment('}'), fragment(''), finish()]);
     expect(calls(turn)).toEqual([{ id: 'chatcmpl-tool-aa62', name: 'debug_tool', arguments: '{"level": "verbose"}' }]);
+  });
+
+  it('LiteLLM proxy: a summary chunk restating the whole call, arguments double-encoded, is no second call (litellm#20480)', () => {
+    const { turn } = run([
+      toolChunk({ index: 0, id: 'call_abc', type: 'function', function: { name: 'search', arguments: '{"qu' } }),
+      toolChunk({ index: 0, id: 'call_abc', type: 'function', function: { arguments: 'ery":' } }),
+      toolChunk({ index: 0, id: 'call_abc', type: 'function', function: { arguments: ' "hello"}' } }),
+      toolChunk({ index: 0, id: 'call_abc', type: 'function', function: { name: 'search', arguments: JSON.stringify('{"query": "hello"}') } }),
+      finish(),
+    ]);
+    expect(calls(turn)).toEqual([{ id: 'call_abc', name: 'search', arguments: '{"query": "hello"}' }]);
+  });
+
+  it('OpenCodex: whole arguments sent a second time after they were complete are not appended (opencodex#361)', () => {
+    const { turn } = run([
+      toolChunk({ index: 0, id: 'tool_1', function: { name: 'shell', arguments: '' } }),
+      toolChunk({ index: 0, function: { arguments: '{"command":"ls /home/opc"}' } }),
+      toolChunk({ index: 0, function: { arguments: '{"command":"ls /home/opc"}' } }),
+      toolChunk({ index: 1, id: 'tool_2', function: { name: 'read_file', arguments: '' } }),
+      toolChunk({ index: 1, function: { arguments: '{"path":"/home/opc/README.md"}' } }),
+      toolChunk({ index: 1, function: { arguments: '{"path":"/home/opc/README.md"}' } }),
+      finish(),
+    ]);
+    expect(calls(turn)).toEqual([
+      { id: 'tool_1', name: 'shell', arguments: '{"command":"ls /home/opc"}' },
+      { id: 'tool_2', name: 'read_file', arguments: '{"path":"/home/opc/README.md"}' },
+    ]);
+  });
+
+  it('Fireworks AI: id and name repeated on a whitespace-only last fragment add no call with empty arguments', () => {
+    const fragment = (args: string) => toolChunk({ index: 0, id: 'chatcmpl-tool-aa62', type: 'function', function: { name: 'run_sql', arguments: args } });
+    const { turn } = run([fragment('{"sql":'), fragment(' "select 1"}'), fragment('\n'), finish()]);
+    expect(calls(turn).map((c) => [c.id, c.name])).toEqual([['chatcmpl-tool-aa62', 'run_sql']]);
+    expect(turn.toolCalls[0].parsedArguments).toEqual({ sql: 'select 1' });
   });
 
   it('Poolside: the opener has one id and every later fragment another one (poolsideai/pool#9)', () => {
@@ -326,6 +366,22 @@ describe('shapes documented in provider issues', () => {
     expect(streamed).toBe('Answer.');
   });
 
+  it('Hugging Face TGI 1.4: choices numbered by token (1, 2, 3…) are still the one answer (text-generation-inference#1648)', () => {
+    const tgi = (index: number, delta: Record<string, unknown>, finishReason: string | null = null) => ({
+      id: '',
+      object: 'text_completion',
+      model: 'HuggingFaceH4/zephyr-7b-beta',
+      choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
+    });
+    const { streamed, turn } = run([
+      tgi(1, { role: 'assistant', content: 'I' }),
+      tgi(2, { role: 'assistant', content: "'" }),
+      tgi(3, { role: 'assistant', content: 'm' }, 'length'),
+    ]);
+    expect(streamed).toBe("I'm");
+    expect(turn).toMatchObject({ content: "I'm", finishReason: 'length' });
+  });
+
   it('Azure: a late chunk with no delta after the finish chunk, and choices: [], crash nothing', () => {
     const { turn } = run([
       { choices: [], prompt_filter_results: [] },
@@ -352,6 +408,15 @@ describe('ids', () => {
     expect(first).toEqual(['call_run42_1', 'call_run42_2']);
     expect(again).toEqual(first);
     expect(run(idless(), { idSeed: 'other' }).turn.toolCalls[0].id).not.toBe(first[0]);
+  });
+
+  it('Ollama: the same call twice in one message, one id and one set of arguments, is still two calls', () => {
+    const same = { id: 'call_0', type: 'function', function: { name: 'roll_die', arguments: '{"sides":6}' } };
+    const { turn } = run([chunk({ role: 'assistant', content: '', tool_calls: [same, same] }, 'tool_calls')]);
+    expect(turn.toolCalls.map((c) => [c.id, c.arguments])).toEqual([
+      ['call_0', '{"sides":6}'],
+      ['call_seed_2', '{"sides":6}'],
+    ]);
   });
 
   it('Ollama: two calls that share one id get distinct ids, so each result finds its call', () => {
