@@ -38,7 +38,7 @@ export class FileResolver {
   }
 
   @FieldResolver(() => String, {
-    description: 'GET it with the bearer token for the bytes (Range supported). Absolute when the server has PUBLIC_URL, else relative to the server.',
+    description: 'GET it with the bearer token for the bytes (Range supported). Relative to this server: resolve it against the URL of /graphql.',
   })
   downloadUrl(@Root() file: WorkspaceFile): string {
     return this.fileService.downloadUrl(file);

@@ -1,6 +1,8 @@
 // The rules of the workspace. Every write and delete goes to the disk and to the File rows, in the
 // order that never leaves a row without its bytes: the disk first when writing, the row first when
-// deleting. A user's usage (for the quota) is the sum of their rows' sizes.
+// deleting. A user's usage (for the quota) is the sum of their rows' sizes. A user's writes and
+// deletes are put in place one at a time (uploads still stream side by side), so two at once can
+// neither pass the quota together nor leave a row that disagrees with the disk.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { raw, type FilterQuery } from '@mikro-orm/core';
@@ -11,7 +13,7 @@ import { paginate, type Connection, type ForwardPageArgs } from '../../platform/
 import type { Logger } from '../../platform/logger';
 import { WorkspaceFile } from './file.entity';
 import { defaultFileToolLimits, fileRead, fileSave, fileSearch, type FileToolContext } from './file-tools';
-import { formatBytes, type ByteRange, type FileStorage, type ReadHandle, type WriteOptions, type WrittenFile } from './storage';
+import { formatBytes, payloadTooLarge, type ByteRange, type FileStorage, type ReadHandle, type WrittenFile } from './storage';
 import { normalizeWorkspacePath } from './workspace-path';
 
 export interface FileLimits {
@@ -34,11 +36,12 @@ export interface Upload {
 const pathKey = (path: string): string => createHash('sha256').update(path).digest('hex');
 
 export class FileService {
+  /** Each user's last queued write or delete (in this process); see oneAtATime. */
+  private readonly writeQueues = new Map<string, Promise<void>>();
+
   constructor(
     private readonly storage: FileStorage,
     private readonly limits: FileLimits,
-    /** PUBLIC_URL: download URLs are absolute when it is set, else relative to the server. */
-    private readonly publicUrl: string | null,
     private readonly logger: Logger,
   ) {}
 
@@ -67,18 +70,33 @@ export class FileService {
    */
   async upload(em: EntityManager, userId: string, path: string, source: Readable | AsyncIterable<Uint8Array>, options: { overwrite: boolean }): Promise<Upload> {
     const canonical = normalizeWorkspacePath(path);
-    const existing = await em.findOne(WorkspaceFile, { userId, pathKey: pathKey(canonical) });
-    const limit = await this.writeLimit(em, userId, existing?.size ?? 0);
-    const written = await this.storage.writeStream(userId, canonical, source, { ...limit, overwrite: options.overwrite });
-    return { file: await this.record(em, userId, written), created: !existing };
+    const { maxBytes, limitName } = await this.writeLimit(em, userId, canonical);
+    // Set by publish, which writeStream runs before it resolves.
+    let upload!: Upload;
+    await this.storage.writeStream(userId, canonical, source, {
+      maxBytes,
+      limitName,
+      overwrite: options.overwrite,
+      // The limit above was the room left when the upload began; uploads that finished since count too.
+      publish: (written, putInPlace) =>
+        this.oneAtATime(userId, async () => {
+          const now = await this.writeLimit(em, userId, written.path);
+          if (written.size > now.maxBytes) throw payloadTooLarge(now.limitName, now.maxBytes);
+          await putInPlace();
+          upload = { file: await this.record(em, userId, written), created: !now.replaces };
+        }),
+    });
+    return upload;
   }
 
   /** Deletes the row, then the bytes (a failure in between leaves bytes without a row, never the reverse). */
   async delete(em: EntityManager, userId: string, id: string): Promise<void> {
     const file = await this.get(em, userId, id);
-    await em.remove(file).flush();
-    await this.storage.delete(userId, file.path).catch((error: unknown) => {
-      this.logger.warn({ err: error, userId, fileId: file.id }, 'a file row was deleted but its bytes could not be');
+    await this.oneAtATime(userId, async () => {
+      await em.remove(file).flush();
+      await this.storage.delete(userId, file.path).catch((error: unknown) => {
+        this.logger.warn({ err: error, userId, fileId: file.id }, 'a file row was deleted but its bytes could not be');
+      });
     });
   }
 
@@ -106,8 +124,9 @@ export class FileService {
     return this.storage.openRead(userId, file.path, range);
   }
 
+  /** Relative to this server (PUBLIC_URL is the chat UI's address, which need not serve /files). */
   downloadUrl(file: WorkspaceFile): string {
-    return `${(this.publicUrl ?? '').replace(/\/+$/, '')}/files/${file.id}`;
+    return `/files/${file.id}`;
   }
 
   /** The user's workspace folder on disk (made if missing): where their stdio MCP servers run. */
@@ -123,12 +142,13 @@ export class FileService {
       limits: { maxSaveBytes: Math.min(this.limits.maxBytes, defaultFileToolLimits.maxSaveBytes), maxResultBytes: this.limits.toolResultMaxBytes },
     };
     switch (name) {
-      case 'file_save': {
-        const quotaBytesLeft = this.limits.quotaBytes - (await this.usage(em, userId));
-        const outcome = await fileSave({ ...context, quotaBytesLeft }, args);
-        await this.record(em, userId, outcome.file);
-        return outcome.text;
-      }
+      case 'file_save':
+        return this.oneAtATime(userId, async () => {
+          const quotaBytesLeft = this.limits.quotaBytes - (await this.usage(em, userId));
+          const outcome = await fileSave({ ...context, quotaBytesLeft }, args);
+          await this.record(em, userId, outcome.file);
+          return outcome.text;
+        });
       case 'file_read':
         return (await fileRead(context, args)).text;
       case 'file_search':
@@ -148,13 +168,33 @@ export class FileService {
     em.getEventManager().registerSubscriber({ afterTransactionCommit: removeFolder });
   }
 
-  /** What one write may hold: the lower of FILES_MAX_BYTES and the quota left (counting the file it replaces as freed). */
-  private async writeLimit(em: EntityManager, userId: string, replacedBytes: number): Promise<WriteOptions> {
-    const left = this.limits.quotaBytes - (await this.usage(em, userId)) + replacedBytes;
+  /** What one write to `path` may hold now: the lower of FILES_MAX_BYTES and the quota left (counting the file it replaces as freed). */
+  private async writeLimit(em: EntityManager, userId: string, path: string): Promise<{ maxBytes: number; limitName: string; replaces: boolean }> {
+    // Refreshed: another request may have replaced the row since this one loaded it.
+    const replaced = await em.findOne(WorkspaceFile, { userId, pathKey: pathKey(path) }, { refresh: true });
+    const left = this.limits.quotaBytes - (await this.usage(em, userId)) + (replaced?.size ?? 0);
+    const replaces = replaced !== null;
     if (left < this.limits.maxBytes) {
-      return { maxBytes: Math.max(0, left), limitName: `the room left in your ${formatBytes(this.limits.quotaBytes)} storage quota` };
+      return { maxBytes: Math.max(0, left), limitName: `the room left in your ${formatBytes(this.limits.quotaBytes)} storage quota`, replaces };
     }
-    return { maxBytes: this.limits.maxBytes, limitName: 'the upload size limit' };
+    return { maxBytes: this.limits.maxBytes, limitName: 'the upload size limit', replaces };
+  }
+
+  /**
+   * Runs `work` once the user's earlier writes and deletes are done. In this process only: instances
+   * sharing FILES_DIR can each put one write in place at the same moment.
+   */
+  private oneAtATime<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    const result = (this.writeQueues.get(userId) ?? Promise.resolve()).then(work);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writeQueues.set(userId, settled);
+    void settled.then(() => {
+      if (this.writeQueues.get(userId) === settled) this.writeQueues.delete(userId);
+    });
+    return result;
   }
 
   /** The row of a file just written to disk: inserted, or updated in place (same id) when the path had one. */

@@ -17,7 +17,6 @@ export function createFilesModule({ config, logger, container }: ModuleDeps, acc
   const files = new FileService(
     storage,
     { maxBytes: config.files.maxBytes, quotaBytes: config.files.quotaBytes, toolResultMaxBytes: config.tools.resultMaxBytes },
-    config.publicUrl,
     logger,
   );
   container.set(LocalDiskStorage, storage).set(FileService, files);

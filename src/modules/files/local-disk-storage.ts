@@ -78,14 +78,18 @@ export class LocalDiskStorage implements FileStorage {
         // Up to 1 MB waits while a write is under way, then goes in one writev: disk writes stop pacing the upload.
         handle.createWriteStream({ highWaterMark: WRITE_BUFFER_BYTES }),
       );
-      const published = await this.locate(userId, target.path, 'path', true);
-      await this.checkWritable(published, options);
-      await rename(temp, published.absolute);
+      const written = { path: target.path, size, sha256: hash.digest('hex'), mimeType: mimeTypeFor(target.path) };
+      const putInPlace = async () => {
+        const published = await this.locate(userId, target.path, 'path', true);
+        await this.checkWritable(published, options);
+        await rename(temp, published.absolute);
+      };
+      await (options.publish ? options.publish(written, putInPlace) : putInPlace());
+      return written;
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
     }
-    return { path: target.path, size, sha256: hash.digest('hex'), mimeType: mimeTypeFor(target.path) };
   }
 
   writeBytes(userId: string, path: string, data: Uint8Array, options: WriteOptions): Promise<WrittenFile> {
@@ -157,13 +161,6 @@ export class LocalDiskStorage implements FileStorage {
     const budget = { left: options.maxEntries };
     if (base) for await (const file of walk(base.absolute, base.path, budget)) files.push(file);
     return { files, truncated: budget.left < 0 };
-  }
-
-  async usage(userId: string): Promise<number> {
-    const base = await this.folder(userId, '');
-    let total = 0;
-    if (base) for await (const file of walk(base.absolute, '', { left: Infinity })) total += file.size;
-    return total;
   }
 
   workspaceDir(userId: string): Promise<string> {

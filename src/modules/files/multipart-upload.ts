@@ -59,6 +59,9 @@ export async function receiveUpload<T>(req: IncomingMessage, fieldNames: readonl
     });
     parser.on('file', (_name, stream, info) => {
       fileSeen = true;
+      // A broken body fails through the parser's 'error' (and a reader of the part sees it too); unheard
+      // here, the part's copy of it would be an uncaught exception when nobody reads the part yet or ever.
+      stream.on('error', () => undefined);
       if (failed) {
         stream.resume();
         return;
@@ -72,7 +75,8 @@ export async function receiveUpload<T>(req: IncomingMessage, fieldNames: readonl
         }
         if (lateProblem) throw lateProblem;
       })();
-      store({ fields, filename: info.filename ?? '', content }).then(resolve, reject);
+      // Called inside a promise: a `store` that throws before it returns one (a bad field) is a refusal, not an uncaught exception.
+      new Promise<T>((settle) => settle(store({ fields, filename: info.filename ?? '', content }))).then(resolve, reject);
     });
     parser.on('filesLimit', () => (lateProblem ??= badInput({ file: 'send one file per request' })));
     parser.on('fieldsLimit', () => (lateProblem ??= badInput({ body: `has more than ${LIMITS.fields} fields` })));

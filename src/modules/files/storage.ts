@@ -19,6 +19,11 @@ export interface WriteOptions {
   limitName?: string;
   /** When false, an existing file is a CONFLICT instead of being replaced. Default true. */
   overwrite?: boolean;
+  /**
+   * Wraps the last step, which puts the whole written file in place: the caller can check what was
+   * written (throwing discards it) and keep its records in step within the same step.
+   */
+  publish?: (written: WrittenFile, putInPlace: () => Promise<void>) => Promise<void>;
 }
 
 export interface FileStat {
@@ -76,8 +81,6 @@ export interface FileStorage {
   delete(userId: string, path: string): Promise<boolean>;
   /** Regular files under `directory` (`` for the whole workspace), in no set order. */
   list(userId: string, directory: string, options: ListOptions): Promise<Listing>;
-  /** Bytes the user's files take on disk, by walking them (a fallback for the database's count). */
-  usage(userId: string): Promise<number>;
   /** The user's workspace folder on disk, made if missing: where their stdio MCP servers run. */
   workspaceDir(userId: string): Promise<string>;
   /** Removes the user's whole workspace. */

@@ -47,6 +47,19 @@ describe('the files query', () => {
     expect((await listFiles(user.client, { prefix: 'reports/' })).totalCount).toBe(2);
   });
 
+  it('gives download URLs on this server even when PUBLIC_URL names the chat UI elsewhere', async () => {
+    const withUi = await startApp({ PUBLIC_URL: 'http://chat-ui.example.test:3000' });
+    try {
+      const user = await signUp(withUi);
+      await upload(withUi, user.accessToken, { name: 'report.txt', bytes: 'quarterly' });
+      const [edge] = (await listFiles(user.client)).edges;
+      expect(new URL(edge.node.downloadUrl, withUi.url).origin).toBe(new URL(withUi.url).origin);
+      expect((await download(withUi, user.accessToken, edge.node.downloadUrl)).bytes.toString()).toBe('quarterly');
+    } finally {
+      await withUi.close();
+    }
+  });
+
   it('needs a signed-in user', async () => {
     expect((await app.client().error('{ files { totalCount } }')).extensions?.code).toBe('UNAUTHENTICATED');
   });

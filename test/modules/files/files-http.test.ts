@@ -153,6 +153,41 @@ describe('uploading and downloading', () => {
     expect((await upload(app, user.accessToken, { name: 'd.txt', bytes: 'x' })).status).toBe(413);
   });
 
+  it('counts uploads sent at the same time against the quota together', async () => {
+    const user = await signUp(app);
+    // Five 900-byte uploads in flight at once, each held half-sent until all have started: only two fit in 2500 bytes.
+    let release!: () => void;
+    const allStarted = new Promise<void>((resolve) => (release = resolve));
+    const boundary = 'hub-race-boundary';
+    const send = (name: string) => {
+      const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n${'a'.repeat(450)}`);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(head);
+        },
+        async pull(controller) {
+          await allStarted;
+          controller.enqueue(Buffer.from(`${'b'.repeat(450)}\r\n--${boundary}--\r\n`));
+          controller.close();
+        },
+      });
+      return fetch(`${app.url}/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    };
+    const pending = ['r1.bin', 'r2.bin', 'r3.bin', 'r4.bin', 'r5.bin'].map(send);
+    setTimeout(release, 300);
+    const statuses = (await Promise.all(pending)).map((response) => response.status).sort();
+    expect(statuses).toEqual([201, 201, 413, 413, 413]);
+    const listed = await listFiles(user.client);
+    expect(listed.edges.reduce((sum, edge) => sum + edge.node.size, 0)).toBe(1800);
+    expect((await treeOf(workspaceOf(app, user.id))).length).toBe(2);
+    expect(await userTree(user)).not.toContainEqual(expect.stringMatching(/\.part$/));
+  });
+
   it('puts the file at the path field, making folders, or in a folder when the path ends in "/"', async () => {
     const user = await signUp(app);
     const deep = await upload(app, user.accessToken, { name: 'ignored.csv', bytes: 'a,b\n' }, { path: 'reports/2024/q1.csv' });
@@ -218,6 +253,37 @@ describe('what uploads refuse', () => {
       fields: { folder: expect.stringContaining('not a field') },
     });
     expect(await userTree(user)).toEqual([]);
+  });
+
+  it('answers 400 for an overwrite field that is not true or false, and for a file with neither a name nor a path', async () => {
+    const user = await signUp(app);
+    const badOverwrite = await upload(app, user.accessToken, { name: 'a.txt', bytes: 'x' }, { overwrite: 'maybe' });
+    expect([badOverwrite.status, badOverwrite.body.error?.fields]).toEqual([400, { overwrite: 'must be true or false' }]);
+    const nameless = await upload(app, user.accessToken, { name: '', bytes: 'x' });
+    expect([nameless.status, nameless.body.error?.fields]).toEqual([400, { path: expect.stringContaining('is missing') }]);
+    expect(await userTree(user)).not.toContainEqual(expect.stringMatching(/a\.txt|\.part$/));
+    expect((await upload(app, user.accessToken, { name: 'after.txt', bytes: 'still up' })).status).toBe(201);
+  });
+
+  it('answers 400 for a body that ends before its closing boundary, keeping nothing, and stays up', async () => {
+    const user = await signUp(app);
+    const filePart = 'Content-Disposition: form-data; name="file"; filename="cut.txt"\r\n\r\nno closing boundary follows';
+    const bodies = [
+      `--cut\r\n${filePart}`,
+      `--cut\r\nContent-Disposition: form-data; name="path"\r\n\r\n../refused.txt\r\n--cut\r\n${filePart}`,
+      `--cut\r\nContent-Disposition: form-data; name="folder"\r\n\r\nnot a field\r\n--cut\r\n${filePart}`,
+    ];
+    for (const body of bodies) {
+      const response = await fetch(`${app.url}/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'multipart/form-data; boundary=cut' },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('BAD_USER_INPUT');
+    }
+    expect(await userTree(user)).not.toContainEqual(expect.stringMatching(/cut\.txt|refused|\.part$/));
+    expect((await upload(app, user.accessToken, { name: 'after.txt', bytes: 'still up' })).status).toBe(201);
   });
 
   it('keeps nothing from a request with a field after the file or a second file', async () => {

@@ -160,6 +160,20 @@ describe('the file tools and the files API share one workspace', () => {
     // Replacing counts the old file as freed.
     expect(await run(user, 'file_save', { path: 'exact.txt', text: 'z'.repeat(MAX_BYTES) })).toMatchObject({ isError: false });
   });
+
+  it('file_save calls made at the same time cannot pass the quota together', async () => {
+    const user = await signUp(app);
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => run(user, 'file_save', { path: `part-${n}.txt`, text: String(n).repeat(1500) })));
+    // 5000 bytes of quota hold three 1500-byte files.
+    expect(results.filter((result) => !result.isError)).toHaveLength(3);
+    expect(results.filter((result) => result.isError)).toEqual([
+      { isError: true, text: expect.stringContaining('quota') },
+      { isError: true, text: expect.stringContaining('quota') },
+    ]);
+    const listed = await listFiles(user.client);
+    expect(listed.edges.reduce((sum, edge) => sum + edge.node.size, 0)).toBe(4500);
+    expect(await treeOf(workspaceOf(app, user.id))).toHaveLength(3);
+  });
 });
 
 describe('the sandbox', () => {
