@@ -30,6 +30,8 @@ const HEADER_RULES: StringMapRules = {
   badValueRule: 'must not contain line breaks or NUL characters',
 };
 
+const MAX_ARGS_BYTES = 32 * 1024;
+
 // Variables that decide which program or code a command actually runs.
 const LAUNCH_VARIABLES = /^(PATH|NODE_OPTIONS|PYTHONPATH|PYTHONSTARTUP|LD_.*|DYLD_.*)$/i;
 
@@ -45,19 +47,27 @@ function checkStringMap(value: unknown, rules: StringMapRules): StringMapCheck {
   }
   const entries = Object.entries(value);
   if (entries.length > rules.maxEntries) return { problem: `must have at most ${rules.maxEntries} entries` };
-  let bytes = 0;
   for (const [key, item] of entries) {
     if (!rules.key.test(key)) return { problem: `"${key.slice(0, 200)}" is not a valid name (${rules.keyRule})` };
     if (typeof item !== 'string') return { problem: `the value of "${key}" must be a string` };
     if (rules.badValue.test(item)) return { problem: `the value of "${key}" ${rules.badValueRule}` };
-    bytes += Buffer.byteLength(key) + Buffer.byteLength(item);
   }
-  if (bytes > rules.maxBytes) return { problem: `must be at most ${rules.maxBytes / 1024} KB in all` };
-  return { map: Object.fromEntries(entries) as Record<string, string> };
+  const map = Object.fromEntries(entries) as Record<string, string>;
+  const problem = sizeProblem(map, rules.maxBytes);
+  return problem ? { problem } : { map };
 }
 
 export const checkEnv = (value: unknown) => checkStringMap(value, ENV_RULES);
 export const checkHeaders = (value: unknown) => checkStringMap(value, HEADER_RULES);
+
+/** Why a STDIO server's arguments are too long to store, or undefined. */
+export const argsProblem = (args: string[]): string | undefined => sizeProblem(args, MAX_ARGS_BYTES);
+
+// Measured as stored (JSON, where a quote or a control character takes 2 to 6 bytes), so that it
+// always fits its column, a MySQL TEXT of 64 KB, even encrypted and base64-encoded.
+function sizeProblem(value: unknown, maxBytes: number): string | undefined {
+  return Buffer.byteLength(JSON.stringify(value)) > maxBytes ? `must be at most ${maxBytes / 1024} KB in all` : undefined;
+}
 
 /**
  * Why a user of this role may not run `command` with these env names on this host, or undefined.

@@ -12,7 +12,7 @@ import type { OutboundHttp } from '../../platform/net/outbound';
 import type { McpClientPool, McpConnectionSpec, McpConnectionTest } from './client-pool';
 import { McpServer, McpTransport, type ToolApproval } from './mcp-server.entity';
 import type { CreateMcpServerInput, UpdateMcpServerInput } from './mcp-server.inputs';
-import { checkEnv, checkHeaders, commandRefusal, type StringMapCheck } from './mcp-server.rules';
+import { argsProblem, checkEnv, checkHeaders, commandRefusal, type StringMapCheck } from './mcp-server.rules';
 import { McpServerState, type McpServerStatus, type McpTool } from './mcp-server.types';
 import type { ServerChanges } from './server-changes';
 import type { McpOwner, ServerSpecs } from './server-specs';
@@ -255,7 +255,11 @@ export class McpServerService {
     }
     if (input.command !== undefined) next.command = input.command?.trim() || null;
     if (!next.command) fields.command = 'is required for a STDIO server';
-    if (input.args !== undefined) next.args = input.args ?? [];
+    if (input.args !== undefined) {
+      next.args = input.args ?? [];
+      const problem = argsProblem(next.args);
+      if (problem) fields.args = problem;
+    }
     if (input.env === undefined) return undefined;
     const env = this.accepted(checkEnv(input.env ?? {}), 'env', fields);
     if (env !== undefined) next.envEncrypted = this.specs.seal(env);

@@ -23,8 +23,9 @@ export interface StdioTransportOptions {
 
 /** A message could not be sent because the child is not running: it was never delivered. */
 export class ProcessNotRunningError extends Error {
-  constructor(command: string) {
-    super(`the MCP server process "${command}" is not running`);
+  /** `exit`: how the child ended (exit code, end of stderr), when known. */
+  constructor(command: string, exit?: string) {
+    super(exit ?? `the MCP server process "${command}" is not running`);
     this.name = 'ProcessNotRunningError';
   }
 }
@@ -59,6 +60,10 @@ export class GroupStdioTransport implements Transport {
   private stderrTail = Buffer.alloc(0);
   private closing = false;
   private exited = false;
+  /** How the child ended on its own, e.g. "the MCP server process exited with code 3; its stderr ended with: …". */
+  private exitReason?: string;
+  private readonly exitSeen: Promise<void>;
+  private resolveExitSeen!: () => void;
   private finished = false;
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -72,6 +77,7 @@ export class GroupStdioTransport implements Transport {
     this.killGraceMs = options.killGraceMs ?? 2000;
     this.stderrTailBytes = options.stderrTailBytes ?? 4096;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.exitSeen = new Promise((resolve) => (this.resolveExitSeen = resolve));
   }
 
   /** The PID (and process group id) of the running child. */
@@ -117,13 +123,9 @@ export class GroupStdioTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || this.exited || this.closing || !stdin.writable) {
-      return Promise.reject(new ProcessNotRunningError(this.spec.command));
-    }
+    if (!stdin || this.exited || this.closing || !stdin.writable) return this.notRunning();
     return new Promise((resolve, reject) => {
-      stdin.write(serializeMessage(message), (error) =>
-        error ? reject(new ProcessNotRunningError(this.spec.command)) : resolve(),
-      );
+      stdin.write(serializeMessage(message), (error) => (error ? this.notRunning().catch(reject) : resolve()));
     });
   }
 
@@ -164,6 +166,14 @@ export class GroupStdioTransport implements Transport {
     }
   }
 
+  /** Rejects saying how the child ended: a broken pipe comes before the exit, so that is awaited a moment. */
+  private async notRunning(): Promise<never> {
+    if (this.child && !this.exited && !this.closing) {
+      await Promise.race([this.exitSeen, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+    }
+    throw new ProcessNotRunningError(this.spec.command, this.exitReason);
+  }
+
   private keepStderr(chunk: Buffer): void {
     const joined = Buffer.concat([this.stderrTail, chunk]);
     this.stderrTail = joined.length > this.stderrTailBytes ? joined.subarray(joined.length - this.stderrTailBytes) : joined;
@@ -178,8 +188,10 @@ export class GroupStdioTransport implements Transport {
     if (!this.closing) {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       const tail = this.stderr().trim();
-      this.onerror?.(new Error(`the MCP server process ${how}${tail ? `; its stderr ended with: ${tail}` : ''}`));
+      this.exitReason = `the MCP server process ${how}${tail ? `; its stderr ended with: ${tail}` : ''}`;
+      this.onerror?.(new Error(this.exitReason));
     }
+    this.resolveExitSeen();
     // Normally 'close' follows once the pipes drain; a pipe held open elsewhere must not keep us waiting.
     setTimeout(() => this.finish(), 1000).unref();
   }

@@ -156,6 +156,22 @@ describe('MCP server configs', () => {
     expect(bigEnv.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { env: 'must be at most 32 KB in all' } });
   });
 
+  it('bounds arguments, env and headers by the size they are stored at, however they are spelled', async () => {
+    const admin = await signUpAdmin(app);
+
+    const longArgs = await admin.client.error(CREATE, { input: stdioInput({ args: Array.from({ length: 20 }, () => 'a'.repeat(4000)) }) });
+    // Within 32 KB of characters, but twice that once written down as JSON.
+    const quotedEnv = await admin.client.error(CREATE, { input: stdioInput({ env: { QUOTES: '"'.repeat(30 * 1024) } }) });
+    const escapedHeaders = await admin.client.error(CREATE, { input: httpInput(ALLOWED_URL, { headers: { 'X-Odd': '\u0001'.repeat(10 * 1024) } }) });
+    const fits = await createServer(admin.client, stdioInput({ args: Array.from({ length: 7 }, () => 'a'.repeat(4000)), env: { QUOTES: '"'.repeat(15 * 1024) } }));
+
+    expect(longArgs.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { args: 'must be at most 32 KB in all' } });
+    expect(quotedEnv.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { env: 'must be at most 32 KB in all' } });
+    expect(escapedHeaders.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { headers: 'must be at most 16 KB in all' } });
+    expect(fits).toMatchObject({ hasEnv: true, args: Array(7).fill('a'.repeat(4000)) });
+    expect((await read(admin, fits.id)).args).toHaveLength(7);
+  });
+
   it("another user's server answers exactly like an id that does not exist: null to read, NOT_FOUND to change", async () => {
     const owner = await signUp(app);
     const stranger = await signUp(app);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { transformFileSync } from '@swc/core';
-import { GroupStdioTransport } from '../../../src/modules/mcp/stdio-transport';
+import { GroupStdioTransport, ProcessNotRunningError } from '../../../src/modules/mcp/stdio-transport';
 import { STDIO_BASE_ENV, isProcessAlive, makeWorkspace, waitUntilGone } from '../../support/mcp-servers';
 
 describe('GroupStdioTransport', () => {
@@ -110,12 +110,29 @@ describe('GroupStdioTransport', () => {
     expect(await waitUntilGone(grandchild)).toBe(true);
   });
 
-  it('refuses to send once the child is gone', async () => {
-    const t = script('process.exit(0)');
+  it('refuses to send once the child is gone, saying how it ended', async () => {
+    const t = script("process.stderr.write('going away'); process.exit(5)");
     const closed = new Promise<void>((done) => (t.onclose = done));
     await t.start();
     await closed;
-    await expect(t.send({ jsonrpc: '2.0', method: 'ping', id: 1 })).rejects.toThrow('is not running');
+    await expect(t.send({ jsonrpc: '2.0', method: 'ping', id: 1 })).rejects.toThrow(
+      'the MCP server process exited with code 5; its stderr ended with: going away',
+    );
+  });
+
+  it('says how the child ended when a message meets a broken pipe', async () => {
+    const t = script(
+      `require('node:fs').closeSync(0);
+       process.stderr.write('stdin closed\\n');
+       setTimeout(() => { process.stderr.write('bye'); process.exit(4); }, 300);`,
+    );
+    await t.start();
+    await stderrContains(t, /stdin closed/);
+
+    const sent = t.send({ jsonrpc: '2.0', method: 'ping', id: 1 });
+
+    await expect(sent).rejects.toThrow(ProcessNotRunningError);
+    await expect(sent).rejects.toThrow(/^the MCP server process exited with code 4; its stderr ended with: stdin closed\nbye$/);
   });
 
   it('kills live process groups when our own process dies of an uncaught error', async () => {
