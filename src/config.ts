@@ -1,6 +1,7 @@
 // The environment, read once into a typed Config. Every problem is collected and reported together,
 // each naming its variable, so a bad deployment fails at start-up rather than at first use.
 import { randomBytes } from 'node:crypto';
+import proxyaddr from 'proxy-addr';
 import { parseAllowedPrivateHosts } from './platform/net/allowed-private-hosts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -10,8 +11,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: string;
-  /** Set when the server runs behind a proxy that sets X-Forwarded-For (Express `trust proxy`). */
-  trustProxy: string | false;
+  /** Set when the server runs behind a proxy that sets X-Forwarded-For (Express `trust proxy`): hops, all, or addresses. */
+  trustProxy: number | boolean | string;
   corsOrigins: string[];
   publicUrl: string | null;
   shutdownTimeoutMs: number;
@@ -157,14 +158,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminPassword !== null && (adminPassword.length < 8 || adminPassword.length > 256)) {
     r.problems.push('ADMIN_PASSWORD must be 8 to 256 characters');
   }
-  const trustProxy = r.raw('TRUST_PROXY');
-
   const config: Config = {
     nodeEnv,
     host: r.string('HOST', '0.0.0.0'),
     port: r.int('PORT', 4000, 0, 65535),
     logLevel: r.oneOf('LOG_LEVEL', production ? 'info' : 'debug', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    trustProxy: trustProxy === undefined || trustProxy === 'false' ? false : trustProxy,
+    trustProxy: readTrustProxy(r),
     corsOrigins: r.list('CORS_ORIGINS'),
     publicUrl: r.url('PUBLIC_URL', ['http:', 'https:']),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
@@ -232,6 +231,21 @@ function readAllowedPrivateHosts(r: Reader): string[] {
   } catch (error) {
     r.problems.push((error as Error).message);
     return [];
+  }
+}
+
+/** Express reads a string as addresses only: a hop count must reach it as a number, "true" as a boolean. */
+function readTrustProxy(r: Reader): number | boolean | string {
+  const value = r.raw('TRUST_PROXY');
+  if (value === undefined || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  try {
+    proxyaddr.compile(value.split(',').map((s) => s.trim()));
+    return value;
+  } catch {
+    r.problems.push(`TRUST_PROXY must be a number of proxies, true, or addresses and subnets such as loopback or 10.0.0.0/8 (got "${value}")`);
+    return false;
   }
 }
 

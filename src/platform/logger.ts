@@ -10,7 +10,9 @@ const MAX_DEPTH = 8;
 /** A copy of `value` with every secret-looking key masked, at any depth, and bearer tokens cut out of strings. */
 export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return value.replace(BEARER, '$1 [redacted]');
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than this is not looked into, so it is not written either.
+  if (depth > MAX_DEPTH) return '[too deep]';
   if (value instanceof Error) return redactError(value, depth, seen);
   if (seen.has(value)) return '[circular]';
   seen.add(value);

@@ -48,6 +48,15 @@ describe('configuration from the environment', () => {
     expect(config.secretsKey).toHaveLength(32);
   });
 
+  it('reads TRUST_PROXY as Express means it: a number of hops, true, or trusted addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(() => loadConfig({ TRUST_PROXY: 'the load balancer' })).toThrow(/TRUST_PROXY must be a number of proxies, true, or addresses/);
+  });
+
   it('stops the server process before it starts, with the message on stderr', () => {
     const dir = compileServer();
     const result = spawnSync(process.execPath, [join(dir, 'src', 'main.js')], { env: { PATH: process.env.PATH, PORT: '-1' }, encoding: 'utf8', timeout: 20_000 });

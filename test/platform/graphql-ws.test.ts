@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
-import { startApp, type TestApp } from '../support/app';
+import { capturingLogger, startApp, type TestApp } from '../support/app';
+import { signUp } from '../support/accounts';
 import { take } from '../support/graphql';
+import { hasRedisServer, startRedisServer } from '../support/processes';
 
 function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
@@ -72,5 +74,41 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Basic abc' } }));
     expect(await closeOf(socket)).toEqual({ code: 4403, reason: 'Forbidden: The authorization must be "Bearer <access token>".' });
+  });
+
+  it('closes with 1009 on a message over 1 MB, the limit of an HTTP request body', async () => {
+    // graphql-ws reports every socket error on the console; this one is expected.
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { filler: 'x'.repeat(2 * 1024 * 1024) } }));
+      expect((await closeOf(socket)).code).toBe(1009);
+    } finally {
+      consoleError.mockRestore();
+    }
+  });
+});
+
+(hasRedisServer ? describe : describe.skip)('GraphQL over WebSocket when the session check fails', () => {
+  it('answers the subscribe with a masked error and logs the cause under its request id', async () => {
+    const redis = await startRedisServer();
+    const logs = capturingLogger('error');
+    const app = await startApp({ REDIS_URL: redis.url }, { logger: logs.logger });
+    const user = await signUp(app);
+    const client = user.client.ws({ lazy: false });
+    const ask = () => new Promise((resolve) => client.subscribe({ query: '{ me { id } }' }, { next: resolve, error: resolve, complete: () => undefined }));
+    try {
+      expect(await ask()).toEqual({ data: { me: { id: user.id } } });
+      // Redis goes away under the open socket: the next subscribe cannot check the session.
+      await redis.stop();
+      const answer = (await ask()) as Array<{ message: string; extensions: { code: string; requestId: string } }>;
+      expect(answer).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } }]);
+      expect(logs.lines.find((line) => line.msg === 'unexpected error')).toMatchObject({ requestId: answer[0].extensions.requestId, err: { message: expect.any(String) } });
+    } finally {
+      await client.dispose();
+      await app.close();
+      await redis.stop();
+    }
   });
 });

@@ -87,6 +87,15 @@ describe.each(adapters)('the %s key-value, pub/sub and event log', (_name, url) 
     }
   });
 
+  it('delivers what a message says as JSON, not the object that was published', async () => {
+    const iterator = await kv.pubSub.listen<Record<string, unknown>>('topic-json');
+    const message = { at: new Date(0), list: [1, 'two'], gone: undefined };
+    await other.pubSub.publish('topic-json', message);
+    message.list.push('changed after publishing');
+    expect((await iterator.next()).value).toStrictEqual({ at: '1970-01-01T00:00:00.000Z', list: [1, 'two'] });
+    await iterator.return?.();
+  });
+
   it('stops delivering after the consumer returns, and ends pending reads', async () => {
     const iterator = await kv.pubSub.listen<string>('topic2');
     const pending = iterator.next();

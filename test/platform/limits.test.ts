@@ -1,4 +1,5 @@
 import { startApp, type TestApp } from '../support/app';
+import { take } from '../support/graphql';
 
 describe('query limits', () => {
   let app: TestApp;
@@ -53,6 +54,36 @@ describe('query limits', () => {
     expect(over.status).toBe(400);
     expect(over.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', max: 12, cost: 13 } });
     expect(over.errors?.[0].message).toMatch(/over the limit of 12/);
+  });
+
+  it('counts a list page as paginate() serves it: the default size when none is asked for, at most 100', async () => {
+    const withoutFirst = await app.client().request('{ users { totalCount } }');
+    expect(withoutFirst.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 21 });
+    const huge = await app.client().request('{ users(first: 100000) { totalCount } }');
+    expect(huge.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 101 });
+    // A small page fits, and only then is the caller's right to the list checked.
+    expect((await app.client().request('{ users(first: 5) { totalCount } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('applies the same limits over WebSocket', async () => {
+    const client = app.client().ws();
+    try {
+      const limitHit = async (query: string) => {
+        const errors = (await take(client, query, {}, 1).then(() => [], (e: unknown) => e)) as Array<{ extensions?: { code?: string; limit?: string } }>;
+        return errors.map((e) => `${e.extensions?.code}:${e.extensions?.limit}`);
+      };
+      expect(await limitHit('{ serverInfo { name } }')).toEqual([]);
+      // Refused before anything runs: the depth counts even where the caller would not be allowed in.
+      expect(await limitHit('{ users { edges { node { id } } } }')).toEqual(['GRAPHQL_VALIDATION_FAILED:depth']);
+      expect(await limitHit('{ a: serverInfo { name } b: serverInfo { name } c: serverInfo { name } d: serverInfo { name } }')).toEqual(['GRAPHQL_VALIDATION_FAILED:aliases']);
+      const overCost = '{ a: serverInfo { name version time } b: serverInfo { name version time } c: serverInfo { name version time __typename name } }';
+      expect(await limitHit(overCost)).toEqual(['GRAPHQL_VALIDATION_FAILED:cost']);
+      // The same error as over HTTP, without the HTTP status it carries there.
+      const [costError] = (await take(client, overCost, {}, 1).catch((e: unknown) => e)) as Array<{ extensions?: Record<string, unknown> }>;
+      expect(costError.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', max: 12, cost: 13, requestId: expect.any(String) });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('refuses batched HTTP requests', async () => {

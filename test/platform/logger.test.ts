@@ -30,6 +30,12 @@ describe('log redaction', () => {
     expect(lines[0]).not.toMatch(/sk-1|sk-2|abc\.def|eyJhbGciOi|"r1"/);
   });
 
+  it('never writes a secret nested deeper than it looks', () => {
+    let deep: Record<string, unknown> = { password: 'hunter2-deep', apiKey: 'sk-deep' };
+    for (let i = 0; i < 12; i++) deep = { level: deep };
+    expect(JSON.stringify(redact({ deep }))).not.toMatch(/hunter2-deep|sk-deep/);
+  });
+
   it('redacts the fields of errors too', () => {
     const error = Object.assign(new Error('failed with Bearer tok123'), { apiKey: 'sk-3' });
     expect(redact({ err: error })).toMatchObject({ err: { message: 'failed with Bearer [redacted]', apiKey: '[redacted]' } });

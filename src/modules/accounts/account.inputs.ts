@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords';
 import { Role, User } from './user.entity';
 
@@ -45,9 +45,9 @@ export class UpdateMeInput {
   username?: string | null;
 
   @Field(() => String, { nullable: true, description: 'An empty string removes the email address.' })
-  @IsOptional()
+  @ValidateIf((input: UpdateMeInput) => input.email !== undefined && input.email !== null && input.email !== '')
   @MaxLength(254, { message: 'must be at most 254 characters' })
-  @Matches(/^$|^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' })
+  @IsEmail({}, { message: 'must be an email address' })
   email?: string | null;
 }
 

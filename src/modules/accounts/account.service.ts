@@ -82,13 +82,11 @@ export class AccountService {
   async login(em: EntityManager, input: LoginInput, ip: string): Promise<Session> {
     await consume(this.ipLimiter, `login:${ip}`);
     const name = usernameKey(input.username);
-    const failures = await this.loginFailures.get(name);
-    if (failures && failures.consumedPoints >= this.limits.loginFailuresPerAccount) throw rateLimited(Math.ceil(failures.msBeforeNext / 1000));
+    // Counted as a failure before the password is checked, so that simultaneous guesses cannot all
+    // pass the count; a right password clears it.
+    await consume(this.loginFailures, name);
     const user = await em.findOne(User, name.includes('@') ? { emailKey: name } : { usernameKey: name });
-    if (!(await this.passwords.verify(user?.passwordHash ?? null, input.password)) || !user) {
-      await this.loginFailures.penalty(name, 1).catch(() => undefined);
-      throw unauthenticated(WRONG_CREDENTIALS);
-    }
+    if (!(await this.passwords.verify(user?.passwordHash ?? null, input.password)) || !user) throw unauthenticated(WRONG_CREDENTIALS);
     if (!user.isActive) throw unauthenticated('This account has been deactivated.');
     await this.loginFailures.delete(name);
     return this.sessions.start(em, user);
@@ -156,7 +154,8 @@ export class AccountService {
     const link = this.resetLink(token);
     if (this.mailer.enabled) {
       const text = `Someone asked to reset the password of ${user.username}. If it was you, open this link within ${Math.round(this.limits.passwordResetTtlSeconds / 60)} minutes:\n\n${link}\n\nIf it was not you, ignore this mail.`;
-      await this.mailer.send({ to: user.email, subject: 'Reset your password', text }).catch((error: unknown) => {
+      // Not awaited: how long the mail server takes must not tell whether the address has an account.
+      void this.mailer.send({ to: user.email, subject: 'Reset your password', text }).catch((error: unknown) => {
         this.logger.error({ err: error, userId: user.id }, 'could not send the password reset mail');
       });
     } else if (!this.production) {

@@ -102,7 +102,10 @@ export class SessionService implements Authenticator {
     if (!claims) throw unauthenticated('The access token is invalid or has expired; refresh it or sign in again.');
     const [sessionRevoked, cachedUser] = await this.kv.store.getMany([sessionKey(claims.sid), userKey(claims.sub)]);
     if (sessionRevoked) throw unauthenticated('This session has ended; sign in again.');
-    const user = await this.directory.resolve(claims.sub, cachedUser);
+    let user = await this.directory.resolve(claims.sub, cachedUser);
+    // Tokens are signed from the database, so one newer than the cache means the cache missed a change
+    // (made by another process on the in-memory kv, e.g. `npm run create-admin`).
+    if (user && user.tokenVersion < claims.ver) user = await this.directory.reload(claims.sub);
     if (!user || !user.isActive || user.tokenVersion !== claims.ver) throw unauthenticated('This session has ended; sign in again.');
     return { userId: claims.sub, role: claims.role, tokenId: claims.jti, sessionId: claims.sid, expiresAt: claims.exp };
   }

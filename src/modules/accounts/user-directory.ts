@@ -42,6 +42,12 @@ export class UserDirectory {
     return this.resolve(userId, await this.kv.store.get(userKey(userId)));
   }
 
+  /** Drops the cached copy and reads the user afresh (the delete comes first, so a change committed meanwhile wins). */
+  async reload(userId: string): Promise<UserRecord | null> {
+    await this.kv.store.del(userKey(userId));
+    return this.resolve(userId, null);
+  }
+
   /** Records a committed change to the user. */
   async put(user: User): Promise<void> {
     await this.kv.store.set(userKey(user.id), serialize(user), TTL_SECONDS);

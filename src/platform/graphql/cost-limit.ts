@@ -16,6 +16,7 @@ import {
   type FieldNode,
   type GraphQLField,
 } from 'graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection';
 
 const PAGE_ARGS = ['first', 'last'];
 
@@ -36,15 +37,19 @@ export function operationCost(
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
 
+  // As paginate() serves them: without `first` or `last` a page of the default size, and never more than the cap.
   const pageSize = (field: FieldNode, def: GraphQLField<unknown, unknown>): number => {
-    let size = 1;
+    let paged = false;
+    let size: number | null = null;
     for (const arg of def.args) {
       if (!PAGE_ARGS.includes(arg.name)) continue;
+      paged = true;
       const node = field.arguments?.find((a) => a.name.value === arg.name);
       const value = node ? valueFromAST(node.value, arg.type, variables ?? undefined) : arg.defaultValue;
-      if (typeof value === 'number' && value > size) size = value;
+      if (typeof value === 'number') size = Math.max(size ?? 1, Math.min(value, MAX_PAGE_SIZE));
     }
-    return size;
+    if (!paged) return 1;
+    return size ?? DEFAULT_PAGE_SIZE;
   };
 
   const costOf = (set: SelectionSetNode, type: GraphQLNamedType, multiplier: number, visiting: Set<string>): number => {

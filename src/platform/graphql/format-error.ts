@@ -44,8 +44,9 @@ function findCause<T>(error: unknown, match: (e: unknown) => e is T): T | null {
   return null;
 }
 
+/** `http` is Apollo's instruction for the HTTP status (Apollo drops it; over WebSocket it is dropped here). */
 function pickSafeExtensions(extensions: Record<string, unknown>): Record<string, unknown> {
-  const { stacktrace: _stack, exception: _exception, ...rest } = extensions;
+  const { stacktrace: _stack, exception: _exception, http: _http, ...rest } = extensions;
   return rest;
 }
 

@@ -10,6 +10,7 @@ import { GraphQLError } from 'graphql';
 import { isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Context } from '../graphql/context';
+import { INTERNAL_MESSAGE } from '../graphql/format-error';
 
 type Next = (error?: unknown) => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -45,9 +46,10 @@ export function graphqlHttpHandler(options: {
         try {
           return await options.context(req, requestId);
         } catch (error) {
-          // Apollo answers a GraphQLError thrown here with its status and code instead of a 500.
-          if (isAppError(error)) throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
-          throw error;
+          // Apollo answers a GraphQLError thrown here as it is, without the plugins that log and stamp request ids.
+          if (isAppError(error)) throw new GraphQLError(error.message, { extensions: { code: error.code, requestId, http: { status: error.httpStatus } } });
+          options.logger.error({ err: error, requestId }, 'unexpected error');
+          throw new GraphQLError(INTERNAL_MESSAGE, { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } } });
         }
       },
     });

@@ -11,7 +11,7 @@ import { isAppError } from '../errors';
 import type { Logger } from '../logger';
 import { bearerToken, createContext, type Authenticator, type Principal } from '../graphql/context';
 import { assertCostWithin } from '../graphql/cost-limit';
-import { formatError } from '../graphql/format-error';
+import { formatError, INTERNAL_MESSAGE } from '../graphql/format-error';
 import { validationRules, type LimitOptions } from '../graphql/validation';
 import type { IncomingMessage } from 'node:http';
 
@@ -27,6 +27,8 @@ type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
 
 /** graphql-ws's close code for a forbidden connection. */
 const FORBIDDEN = 4403;
+/** The largest message, as the largest JSON body over HTTP. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export interface GraphqlWs {
   /** Closes the sockets signed in as this user (on this instance): all of them, or those of the given sessions. */
@@ -44,7 +46,7 @@ export function attachGraphqlWs(options: {
   clientIp: (request: IncomingMessage) => string;
 }): GraphqlWs {
   const { schema, logger, limits, authenticator } = options;
-  const wss = new WebSocketServer({ server: options.server, path: '/graphql' });
+  const wss = new WebSocketServer({ server: options.server, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const socketsByUser = new Map<string, Map<WebSocket, Principal>>();
   const rules = [...specifiedRules, ...validationRules(limits)];
 
@@ -72,6 +74,8 @@ export function attachGraphqlWs(options: {
   const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      // Whatever still escapes closes the socket as "Internal server error", never with its own message.
+      isProd: true,
       onConnect: async (ctx: Ctx) => {
         const extra = ctx.extra;
         extra.connectionId = randomUUID();
@@ -100,7 +104,8 @@ export function attachGraphqlWs(options: {
           // The token may have been revoked or have expired since the socket connected.
           user = await authenticate(ctx.extra.token ?? null);
         } catch (error) {
-          if (!isAppError(error) && !(error instanceof GraphQLError)) throw error;
+          // An unexpected failure (the store is down) is masked and logged by onError, and ends no session.
+          if (!isAppError(error) && !(error instanceof GraphQLError)) return [new GraphQLError(INTERNAL_MESSAGE, { originalError: error as Error })];
           extraClose(ctx.extra, error.message);
           return [new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } })];
         }

@@ -121,7 +121,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (status && status >= 400 && status < 500) {
       const type = (error as { type?: string }).type;
       const message = type === 'entity.too.large' ? 'The request body is too large.' : type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'Bad request.';
-      res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', requestId } }] });
+      res.status(status).json({ error: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message, requestId } });
       return;
     }
     logger.error({ err: error, requestId, path: req.path }, 'unexpected error');

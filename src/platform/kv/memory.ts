@@ -115,11 +115,18 @@ class MemoryEventLog implements EventLog {
   }
 }
 
+/** Messages cross as JSON, as they do through Redis: a subscriber never gets the publisher's own object. */
+class JsonMemoryEngine extends MemoryEngine<Record<string, unknown>> {
+  override publish(trigger: string, payload: unknown): Promise<void> {
+    return super.publish(trigger, payload === undefined ? undefined : JSON.parse(JSON.stringify(payload)));
+  }
+}
+
 interface SharedState {
   users: number;
   values: ExpiringMap<string>;
   logs: ExpiringMap<string[]>;
-  engine: MemoryEngine;
+  engine: JsonMemoryEngine;
   limiters: Map<string, RateLimiterMemory>;
 }
 
@@ -128,7 +135,7 @@ const shared = new Map<string, SharedState>();
 export function createMemoryKv(prefix: string): Kv {
   let state = shared.get(prefix);
   if (!state) {
-    state = { users: 0, values: new ExpiringMap(), logs: new ExpiringMap(), engine: new MemoryEngine({ eventEmitter: new EventEmitter().setMaxListeners(0) }), limiters: new Map() };
+    state = { users: 0, values: new ExpiringMap(), logs: new ExpiringMap(), engine: new JsonMemoryEngine({ eventEmitter: new EventEmitter().setMaxListeners(0) }), limiters: new Map() };
     shared.set(prefix, state);
   }
   state.users++;

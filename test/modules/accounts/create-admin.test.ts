@@ -33,6 +33,20 @@ describe('npm run create-admin', () => {
     }
   });
 
+  it('lets a user promoted while the server runs sign in again at once, as an admin', async () => {
+    const app = await startApp();
+    try {
+      const user = await signUp(app);
+      // The server has seen this user (and keeps their record) before the command changes them.
+      expect((await user.client.data('{ me { role } }')).me.role).toBe('USER');
+      expect(createAdmin([user.username], { ADMIN_PASSWORD: 'whatever it is' }).status).toBe(0);
+      const session = await signIn(app, user.username, user.password);
+      expect((await session.client.data('{ me { role } }')).me.role).toBe('ADMIN');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('promotes an existing user and refuses a short password', async () => {
     const app = await startApp();
     try {

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Mailer } from '../../../src/modules/accounts/mailer';
 import type { Mail } from '../../../src/modules/accounts/mailer';
 import { capturingLogger, startApp, type TestApp } from '../../support/app';
@@ -61,6 +62,26 @@ describe('password reset', () => {
     const { issuePasswordReset } = await admin.client.data('mutation ($id: ID!) { issuePasswordReset(userId: $id) { token } }', { id: user.id });
     expect(await app.client().data(RESET, { input: { token: issuePasswordReset.token, newPassword: 'chosen by me' } })).toEqual({ resetPassword: true });
     await expect(signIn(app, user.username, 'chosen by me')).resolves.toMatchObject({ accessToken: expect.any(String) });
+  });
+});
+
+describe('password reset with a mail server that does not answer', () => {
+  it('answers true for a known address without waiting for the mail to go out', async () => {
+    // It accepts the connection and never greets: an answer that waited for the mail would never come.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const app = await startApp({ SMTP_URL: `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+    try {
+      const user = await signUp(app);
+      const mailing = new Promise((resolve) => silent.once('connection', resolve));
+      expect(await app.client().data(REQUEST, { email: user.email })).toEqual({ requestPasswordReset: true });
+      await mailing;
+    } finally {
+      await app.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

@@ -36,4 +36,52 @@ describe('rate limits on signing in, signing up and reset requests', () => {
       await strict.close();
     }
   });
+
+  it('locks an account name after the limit even when the wrong guesses all arrive at once', async () => {
+    const strict = await startApp({ AUTH_LOGIN_FAILURES_PER_ACCOUNT: '3' });
+    try {
+      const user = await signUp(strict);
+      const answers = await Promise.all(Array.from({ length: 10 }, () => strict.client().request(LOGIN, { input: { username: user.username, password: 'wrong guess' } })));
+      const codes = answers.map((answer) => answer.errors?.[0]?.extensions?.code);
+      // Only as many passwords are tried as the limit allows; every other guess is refused unchecked.
+      expect(codes.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(3);
+      expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(7);
+      expect((await strict.client().error(LOGIN, { input: { username: user.username, password: user.password } })).extensions?.code).toBe('RATE_LIMITED');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('limits sign-ups and reset requests per account name (5 in 15 minutes), in any letter case', async () => {
+    const app2 = await startApp();
+    try {
+      const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }';
+      const REQUEST = 'mutation ($e: String!) { requestPasswordReset(email: $e) }';
+      const username = uniqueName();
+      const email = `${uniqueName()}@example.test`;
+      const codes: Array<[string | undefined, string | undefined]> = [];
+      for (let i = 0; i < 6; i++) {
+        const registered = await app2.client().request(REGISTER, { input: { username: i % 2 ? username.toUpperCase() : username, password: 'long enough' } });
+        const requested = await app2.client().request(REQUEST, { e: i % 2 ? email.toUpperCase() : email });
+        codes.push([registered.errors?.[0]?.extensions?.code, requested.errors?.[0]?.extensions?.code]);
+      }
+      expect(codes).toEqual([[undefined, undefined], ...Array(4).fill(['CONFLICT', undefined]), ['RATE_LIMITED', 'RATE_LIMITED']]);
+    } finally {
+      await app2.close();
+    }
+  });
+
+  it('counts each client behind a trusted proxy (TRUST_PROXY=1) by its own address', async () => {
+    const behindProxy = await startApp({ TRUST_PROXY: '1', AUTH_IP_ATTEMPTS_PER_MINUTE: '2' });
+    try {
+      const REQUEST = 'mutation ($e: String!) { requestPasswordReset(email: $e) }';
+      const ask = (clientIp: string) => behindProxy.client().request(REQUEST, { e: `${uniqueName()}@example.test` }, { 'x-forwarded-for': clientIp });
+      for (let i = 0; i < 2; i++) expect((await ask('203.0.113.7')).errors).toBeUndefined();
+      expect((await ask('203.0.113.7')).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      // Another client behind the same proxy has its own count.
+      expect((await ask('203.0.113.8')).errors).toBeUndefined();
+    } finally {
+      await behindProxy.close();
+    }
+  });
 });

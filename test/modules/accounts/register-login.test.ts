@@ -97,6 +97,18 @@ describe('signing up and signing in', () => {
     expect(login.login.user.id).toBe(user.id);
   });
 
+  it('checks an email address given to updateMe as strictly as one given at sign-up', async () => {
+    const user = await signUp(app);
+    const UPDATE = 'mutation ($input: UpdateMeInput!) { updateMe(input: $input) { email } }';
+    for (const email of ['someone@localhost', 'someone@example..test']) {
+      const atSignUp = await app.client().error(REGISTER, { input: { username: uniqueName(), password: 'long enough', email } });
+      expect(atSignUp.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { email: 'must be an email address' } });
+      const onUpdate = await user.client.error(UPDATE, { input: { email } });
+      expect(onUpdate.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { email: 'must be an email address' } });
+    }
+    expect((await user.client.data('{ me { email } }')).me.email).toBe(user.email);
+  });
+
   it('needs a signed-in user for the account mutations', async () => {
     for (const mutation of ['mutation { logout }', 'mutation { deleteMe(password: "x") }', 'mutation { updateMe(input: { username: "abc" }) { id } }']) {
       expect((await app.client().error(mutation)).extensions?.code).toBe('UNAUTHENTICATED');

@@ -129,6 +129,22 @@ describe('sessions and tokens', () => {
     await expect(signIn(app, user.username, 'brand new password')).resolves.toMatchObject({ accessToken: expect.any(String) });
   });
 
+  it('ends every session on every instance when an admin changes the role or the password is reset', async () => {
+    const admin = await signUpAdmin(app);
+    const promoted = await signUp(app);
+    expect((await second.client(promoted.accessToken).data('{ me { id } }')).me.id).toBe(promoted.id);
+    await admin.client.data('mutation ($id: ID!) { setUserRole(id: $id, role: ADMIN) { role } }', { id: promoted.id });
+    expect((await second.client(promoted.accessToken).error('{ me { id } }')).extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await second.client().error(REFRESH, { t: promoted.refreshToken })).extensions?.code).toBe('UNAUTHENTICATED');
+
+    const reset = await signUp(app);
+    expect((await second.client(reset.accessToken).data('{ me { id } }')).me.id).toBe(reset.id);
+    const { issuePasswordReset } = await admin.client.data('mutation ($id: ID!) { issuePasswordReset(userId: $id) { token } }', { id: reset.id });
+    await app.client().data('mutation ($input: ResetPasswordInput!) { resetPassword(input: $input) }', { input: { token: issuePasswordReset.token, newPassword: 'after the reset' } });
+    expect((await second.client(reset.accessToken).error('{ me { id } }')).extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await second.client().error(REFRESH, { t: reset.refreshToken })).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('closes the open subscriptions of a deactivated user on every instance, and refuses the token after', async () => {
     const admin = await signUpAdmin(app);
     const user = await signUp(app);
