@@ -13,6 +13,7 @@ import { Secrets } from '../src/platform/secrets';
 import { AccountService } from '../src/modules/accounts';
 import { createModules, entities } from '../src/modules';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../src/modules/accounts/passwords';
+import { isValidUsername, USERNAME_RULE } from '../src/modules/accounts/username';
 
 function askPassword(): Promise<string> {
   let muted = false;
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const emailAt = process.argv.indexOf('--email');
   const email = emailAt > 0 ? (process.argv[emailAt + 1] ?? null) : null;
   if (!username) throw new Error('usage: npm run create-admin -- <username> [--email <address>]');
+  if (!isValidUsername(username)) throw new Error(`the username ${USERNAME_RULE}`);
   const config = loadConfig({ ...process.env, ADMIN_USERNAME: '', ADMIN_PASSWORD: '' });
   const password = process.env.ADMIN_PASSWORD || (await askPassword());
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) throw new Error(`the password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);

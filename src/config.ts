@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import proxyaddr from 'proxy-addr';
 import { parseAllowedPrivateHosts } from './platform/net/allowed-private-hosts';
+import { isValidUsername, USERNAME_RULE } from './modules/accounts/username';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -154,6 +155,9 @@ export function loadConfig(env: Env = process.env): Config {
   const adminPassword = r.optional('ADMIN_PASSWORD');
   if ((adminUsername === null) !== (adminPassword === null)) {
     r.problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  }
+  if (adminUsername !== null && !isValidUsername(adminUsername)) {
+    r.problems.push(`ADMIN_USERNAME ${USERNAME_RULE} (got "${adminUsername}")`);
   }
   if (adminPassword !== null && (adminPassword.length < 8 || adminPassword.length > 256)) {
     r.problems.push('ADMIN_PASSWORD must be 8 to 256 characters');

@@ -21,7 +21,7 @@ describe('configuration from the environment', () => {
   it('reports every bad value at once, each naming its variable', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', REDIS_URL: 'http://x', JWT_SECRET: 'short', GRAPHQL_INTROSPECTION: 'maybe', NODE_ENV: 'staging', ALLOWED_PRIVATE_HOSTS: 'localhost:11434, http://ollama:11434' });
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', REDIS_URL: 'http://x', JWT_SECRET: 'short', GRAPHQL_INTROSPECTION: 'maybe', NODE_ENV: 'staging', ALLOWED_PRIVATE_HOSTS: 'localhost:11434, http://ollama:11434', ADMIN_USERNAME: 'admin@example.com', ADMIN_PASSWORD: 'long enough' });
     } catch (e) {
       error = e;
     }
@@ -36,9 +36,10 @@ describe('configuration from the environment', () => {
         'JWT_SECRET must be at least 32 bytes long',
         'GRAPHQL_INTROSPECTION must be true or false (got "maybe")',
         'ALLOWED_PRIVATE_HOSTS: "http://ollama:11434" is a URL; give only the host or host:port (e.g. localhost:11434, 10.0.0.5, [fd00::5]:8000)',
+        'ADMIN_USERNAME must be 3 to 50 letters, digits, dots, dashes or underscores (got "admin@example.com")',
       ]),
     );
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
   });
 
   it('requires JWT_SECRET and SECRETS_KEY in production, and turns introspection off there', () => {

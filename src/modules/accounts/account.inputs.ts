@@ -2,16 +2,15 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { IsEmail, IsOptional, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords';
 import { Role, User } from './user.entity';
+import { USERNAME_PATTERN, USERNAME_RULE } from './username';
 
-const USERNAME = /^[A-Za-z0-9_.-]+$/;
-const USERNAME_RULE = 'must be 3 to 50 letters, digits, dots, dashes or underscores';
 const PASSWORD_RULE = `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`;
 
 @InputType()
 export class RegisterInput {
   @Field()
   @Length(3, 50, { message: USERNAME_RULE })
-  @Matches(USERNAME, { message: USERNAME_RULE })
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username!: string;
 
   @Field()
@@ -41,7 +40,7 @@ export class UpdateMeInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(3, 50, { message: USERNAME_RULE })
-  @Matches(USERNAME, { message: USERNAME_RULE })
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username?: string | null;
 
   @Field(() => String, { nullable: true, description: 'An empty string removes the email address.' })

@@ -1,6 +1,6 @@
 // The rules of accounts: sign-up, sign-in, profile, passwords and deletion. Every operation takes
 // the request's entity manager; sessions are the SessionService's.
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { badInput, conflict, notFound, rateLimited, unauthenticated } from '../../platform/errors';
 import type { EntityManager } from '../../platform/db/orm';
@@ -26,6 +26,7 @@ export interface AccountLimits {
 }
 
 const WRONG_CREDENTIALS = 'The username or password is not correct.';
+export const LAST_ADMIN = 'This is the last active admin: make another user an admin first.';
 
 export const usernameKey = (username: string) => username.trim().toLowerCase();
 export const emailKey = (email: string) => email.trim().toLowerCase();
@@ -82,13 +83,14 @@ export class AccountService {
   async login(em: EntityManager, input: LoginInput, ip: string): Promise<Session> {
     await consume(this.ipLimiter, `login:${ip}`);
     const name = usernameKey(input.username);
-    // Counted as a failure before the password is checked, so that simultaneous guesses cannot all
-    // pass the count; a right password clears it.
-    await consume(this.loginFailures, name);
     const user = await em.findOne(User, name.includes('@') ? { emailKey: name } : { usernameKey: name });
+    // Counted per account (by username and by email alike), and before the password is checked, so that
+    // simultaneous guesses cannot all pass the count; a right password clears it.
+    const attempts = user ? `user:${user.id}` : `name:${name}`;
+    await consume(this.loginFailures, attempts);
     if (!(await this.passwords.verify(user?.passwordHash ?? null, input.password)) || !user) throw unauthenticated(WRONG_CREDENTIALS);
     if (!user.isActive) throw unauthenticated('This account has been deactivated.');
-    await this.loginFailures.delete(name);
+    await this.loginFailures.delete(attempts);
     return this.sessions.start(em, user);
   }
 
@@ -122,9 +124,7 @@ export class AccountService {
 
   async changePassword(em: EntityManager, principal: Principal, input: ChangePasswordInput): Promise<void> {
     const user = await this.requireUser(em, principal.userId);
-    if (!(await this.passwords.verify(user.passwordHash, input.currentPassword))) {
-      throw badInput({ currentPassword: 'is not correct' });
-    }
+    await this.confirmPassword(user, input.currentPassword, 'currentPassword');
     user.passwordHash = await this.passwords.hash(input.newPassword);
     await em.flush();
     await this.directory.put(user);
@@ -133,8 +133,13 @@ export class AccountService {
 
   async deleteMe(em: EntityManager, principal: Principal, password: string): Promise<void> {
     const user = await this.requireUser(em, principal.userId);
-    if (!(await this.passwords.verify(user.passwordHash, password))) throw badInput({ password: 'is not correct' });
+    await this.confirmPassword(user, password, 'password');
     await em.transactional(async (tx) => {
+      if (user.role === Role.ADMIN && user.isActive) {
+        // As for demotion and deactivation: the admins are locked first, so two last admins cannot both leave.
+        const admins = await tx.find(User, { role: Role.ADMIN, isActive: true }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'ASC' } });
+        if (admins.length <= 1) throw conflict(LAST_ADMIN);
+      }
       for (const owner of this.owners) await owner(tx, user.id);
       await tx.nativeDelete(RefreshToken, { userId: user.id });
       await tx.nativeDelete(PasswordReset, { userId: user.id });
@@ -214,6 +219,17 @@ export class AccountService {
     await em.flush();
     await this.directory.put(user);
     return { user, created: true };
+  }
+
+  /**
+   * A signed-in user proving it is them: wrong answers count against the same per-account limit as
+   * sign-ins, so a stolen access token cannot be used to guess the password.
+   */
+  private async confirmPassword(user: User, password: string, field: string): Promise<void> {
+    const attempts = `user:${user.id}`;
+    await consume(this.loginFailures, attempts);
+    if (!(await this.passwords.verify(user.passwordHash, password))) throw badInput({ [field]: 'is not correct' });
+    await this.loginFailures.delete(attempts);
   }
 
   async requireUser(em: EntityManager, userId: string): Promise<User> {

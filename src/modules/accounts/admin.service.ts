@@ -5,11 +5,10 @@ import { conflict, notFound } from '../../platform/errors';
 import type { EntityManager } from '../../platform/db/orm';
 import { paginate, type Connection, type ForwardPageArgs } from '../../platform/graphql/connection';
 import type { UserFilter } from './account.inputs';
-import type { AccountService } from './account.service';
+import { LAST_ADMIN, type AccountService } from './account.service';
 import type { SessionService } from './session.service';
 import { Role, User } from './user.entity';
 
-const LAST_ADMIN = 'This is the last active admin: make another user an admin first.';
 
 export class AdminService {
   constructor(

@@ -124,6 +124,8 @@ describe('the last active admin', () => {
       expect(demoteSelf).toMatchObject({ message: 'This is the last active admin: make another user an admin first.', extensions: { code: 'CONFLICT' } });
       const deactivateSelf = await session.client.error(SET_ACTIVE, { id: last.id, isActive: false });
       expect(deactivateSelf.extensions?.code).toBe('CONFLICT');
+      const deleteSelf = await session.client.error('mutation ($p: String!) { deleteMe(password: $p) }', { p: last.password });
+      expect(deleteSelf).toMatchObject({ message: 'This is the last active admin: make another user an admin first.', extensions: { code: 'CONFLICT' } });
       expect((await session.client.data('{ me { role isActive } }')).me).toEqual({ role: 'ADMIN', isActive: true });
     } finally {
       await app.close();

@@ -52,6 +52,38 @@ describe('rate limits on signing in, signing up and reset requests', () => {
     }
   });
 
+  it('counts wrong guesses per account, whether the name typed is the username or the email address', async () => {
+    const strict = await startApp({ AUTH_LOGIN_FAILURES_PER_ACCOUNT: '4' });
+    try {
+      const user = await signUp(strict);
+      for (const name of [user.username, user.email, user.username.toUpperCase(), user.email.toUpperCase()]) {
+        expect((await strict.client().error(LOGIN, { input: { username: name, password: 'wrong guess' } })).extensions?.code).toBe('UNAUTHENTICATED');
+      }
+      const locked = await strict.client().error(LOGIN, { input: { username: user.email, password: user.password } });
+      expect(locked.extensions?.code).toBe('RATE_LIMITED');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('counts wrong passwords given to changePassword and deleteMe against the same limit, so a stolen token cannot guess', async () => {
+    const strict = await startApp({ AUTH_LOGIN_FAILURES_PER_ACCOUNT: '3' });
+    try {
+      const user = await signUp(strict);
+      const CHANGE = 'mutation ($input: ChangePasswordInput!) { changePassword(input: $input) }';
+      for (let i = 0; i < 2; i++) {
+        const wrong = await user.client.error(CHANGE, { input: { currentPassword: `guess ${i}`, newPassword: 'a new password' } });
+        expect(wrong.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { currentPassword: 'is not correct' } });
+      }
+      expect((await user.client.error('mutation { deleteMe(password: "guess 3") }')).extensions?.code).toBe('BAD_USER_INPUT');
+      const locked = await user.client.error(CHANGE, { input: { currentPassword: user.password, newPassword: 'a new password' } });
+      expect(locked.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+      expect((await strict.client().error(LOGIN, { input: { username: user.username, password: user.password } })).extensions?.code).toBe('RATE_LIMITED');
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('limits sign-ups and reset requests per account name (5 in 15 minutes), in any letter case', async () => {
     const app2 = await startApp();
     try {
