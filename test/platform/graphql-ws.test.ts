@@ -112,3 +112,29 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
     }
   });
 });
+
+describe('logging of operations over WebSocket', () => {
+  it('writes one closing line per operation with its name, duration and error code, as over HTTP', async () => {
+    const logs = capturingLogger('info');
+    const app = await startApp({}, { logger: logs.logger });
+    const client = app.client().ws();
+    try {
+      await take(client, 'query Clock { serverInfo { time } }', {}, 1);
+      await take(client, 'subscription Beats { heartbeat(intervalSeconds: 1) }', {}, 2);
+      await take(client, 'subscription Wrong { heartbeat(intervalSeconds: 0) }', {}, 1);
+      await expect(take(client, 'query Broken { nothing }', {}, 1)).rejects.toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const ends = logs.lines.filter((line) => line.msg === 'graphql operation');
+      expect(ends).toEqual([
+        expect.objectContaining({ operation: 'Clock', type: 'query', errorCode: null, ended: 'completed', durationMs: expect.any(Number), requestId: expect.any(String) }),
+        expect.objectContaining({ operation: 'Beats', type: 'subscription', errorCode: null, ended: 'completed' }),
+        expect.objectContaining({ operation: 'Wrong', type: 'subscription', errorCode: 'BAD_USER_INPUT' }),
+        expect.objectContaining({ errorCode: 'GRAPHQL_VALIDATION_FAILED', ended: 'failed' }),
+      ]);
+      expect(Number(ends[1].durationMs)).toBeGreaterThanOrEqual(900);
+    } finally {
+      await client.dispose();
+      await app.close();
+    }
+  });
+});

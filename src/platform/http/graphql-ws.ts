@@ -15,7 +15,18 @@ import { formatError, INTERNAL_MESSAGE } from '../graphql/format-error';
 import { validationRules, type LimitOptions } from '../graphql/validation';
 import type { IncomingMessage } from 'node:http';
 
+/** An operation running on a socket, for its closing log line. */
+interface RunningOperation {
+  started: number;
+  requestId: string;
+  operation: string | null;
+  type: string | null;
+  userId: string | null;
+  errorCode: string | null;
+}
+
 type Extra = Record<PropertyKey, unknown> & {
+  operations?: Map<string, RunningOperation>;
   socket: WebSocket;
   request: IncomingMessage;
   user?: Principal | null;
@@ -64,6 +75,13 @@ export function attachGraphqlWs(options: {
     if (sockets?.size === 0) socketsByUser.delete(userId);
   };
 
+  /** The operation's one closing line, as HTTP operations have theirs: name, user, duration, error code. */
+  const logEnd = (op: RunningOperation, ended: 'completed' | 'failed' | 'socket closed') =>
+    logger.info(
+      { requestId: op.requestId, operation: op.operation, type: op.type, userId: op.userId, durationMs: Math.round(performance.now() - op.started), errorCode: op.errorCode, ended },
+      'graphql operation',
+    );
+
   const formatErrors = (errors: readonly GraphQLError[], requestId: string, log: Logger) =>
     errors.map((error) => {
       const { formatted, masked } = formatError(error.toJSON(), error);
@@ -95,7 +113,10 @@ export function attachGraphqlWs(options: {
         }
         return true;
       },
-      onClose: (ctx: Ctx) => forget(ctx.extra),
+      onClose: (ctx: Ctx) => {
+        forget(ctx.extra);
+        for (const op of ctx.extra.operations?.values() ?? []) logEnd(op, 'socket closed');
+      },
       onSubscribe: async (ctx: Ctx, id, payload) => {
         const requestId = randomUUID();
         const log = logger.child({ requestId, connectionId: ctx.extra.connectionId });
@@ -124,7 +145,16 @@ export function attachGraphqlWs(options: {
           return [error as GraphQLError];
         }
         const operation = getOperationAST(document, payload.operationName);
-        log.info({ operation: payload.operationName ?? operation?.name?.value ?? null, type: operation?.operation ?? null, userId: user?.userId ?? null, subscriptionId: id }, 'graphql operation started');
+        const running: RunningOperation = {
+          started: performance.now(),
+          requestId,
+          operation: payload.operationName ?? operation?.name?.value ?? null,
+          type: operation?.operation ?? null,
+          userId: user?.userId ?? null,
+          errorCode: null,
+        };
+        (ctx.extra.operations ??= new Map()).set(id, running);
+        log.info({ operation: running.operation, type: running.type, userId: running.userId, subscriptionId: id }, 'graphql operation started');
         const contextValue = createContext({
           requestId,
           user,
@@ -135,15 +165,36 @@ export function attachGraphqlWs(options: {
         const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         return args;
       },
-      onNext: (_ctx, _id, _payload, args, result) => {
+      onNext: (ctx: Ctx, id, _payload, args, result) => {
         if (!result.errors?.length) return undefined;
         const context = args.contextValue as { requestId: string; log: Logger };
-        return { ...result, errors: formatErrors(result.errors, context.requestId, context.log) };
+        const errors = formatErrors(result.errors, context.requestId, context.log);
+        const running = ctx.extra.operations?.get(id);
+        if (running) running.errorCode ??= codeOf(errors[0]);
+        return { ...result, errors };
       },
-      onError: (_ctx, _id, _payload, errors) => formatErrors(errors, randomUUID(), logger),
+      onError: (ctx: Ctx, id, _payload, errors) => {
+        const running = ctx.extra.operations?.get(id);
+        const formatted = formatErrors(errors, running?.requestId ?? randomUUID(), logger);
+        ctx.extra.operations?.delete(id);
+        const op = running ?? { started: performance.now(), requestId: String(formatted[0]?.extensions.requestId), operation: null, type: null, userId: ctx.extra.user?.userId ?? null, errorCode: null };
+        logEnd({ ...op, errorCode: codeOf(formatted[0]) }, 'failed');
+        return formatted;
+      },
+      onComplete: (ctx: Ctx, id) => {
+        const running = ctx.extra.operations?.get(id);
+        if (!running) return;
+        ctx.extra.operations?.delete(id);
+        logEnd(running, 'completed');
+      },
     },
     wss,
   );
+
+  function codeOf(error: { extensions?: Record<string, unknown> } | undefined): string | null {
+    const code = error?.extensions?.code;
+    return typeof code === 'string' ? code : null;
+  }
 
   function extraClose(extra: Extra, reason: string) {
     // A revoked or expired session must not keep its other subscriptions either.
