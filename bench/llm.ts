@@ -6,6 +6,8 @@
 import type { BenchResult } from './bench';
 import { LlmClient } from '../src/modules/llm/llm-client';
 import { reply, startFakeLlm, type FakeLlm } from '../test/support/fake-llm';
+import { loadConfig } from '../src/config';
+import { OutboundHttp } from '../src/platform/net/outbound';
 
 const TOKENS = 10_000;
 const ROUNDS = 15;
@@ -63,7 +65,16 @@ async function viaPlainLoop(fake: FakeLlm): Promise<number> {
 export default async function bench(): Promise<BenchResult> {
   const fake = await startFakeLlm();
   const stream = tokenStream();
-  const client = new LlmClient({ baseUrl: fake.url, model: 'fake-model', timeoutMs: 30_000, maxRetries: 0 });
+  // The fetch every config's client gets in production: the URL guard's, with responses bounded in size.
+  const outbound = new OutboundHttp([], loadConfig({}).net.maxResponseBytes);
+  const client = new LlmClient({
+    baseUrl: fake.url,
+    model: 'fake-model',
+    timeoutMs: 30_000,
+    maxRetries: 0,
+    fetch: outbound.fetchFor('ADMIN', { eventsBoundedByReader: true }),
+    maxEventBytes: outbound.maxResponseBytes,
+  });
   try {
     let ours = 0;
     let baseline = 0;
@@ -91,6 +102,7 @@ export default async function bench(): Promise<BenchResult> {
       targets: [{ what: 'client tokens/s ÷ plain fetch loop tokens/s', ratio: ours / baseline, bound: 0.9, atLeast: true }],
     };
   } finally {
+    await outbound.close();
     await fake.close();
   }
 }

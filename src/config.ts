@@ -38,7 +38,7 @@ export interface Config {
   secretsKey: Buffer;
   /** `json:` keeps mails in memory as JSON (nodemailer's JSON transport), for tests and dry runs. */
   mail: { smtpUrl: string | null; from: string };
-  net: { allowedPrivateHosts: string[] };
+  net: { allowedPrivateHosts: string[]; maxResponseBytes: number };
   mcp: {
     stdioAllowedCommands: string[];
     idleTimeoutMs: number;
@@ -198,7 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     secretsKey,
     mail: { smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:', 'json:']), from: r.string('MAIL_FROM', 'mcp-agent-hub <no-reply@localhost>') },
-    net: { allowedPrivateHosts: readAllowedPrivateHosts(r) },
+    net: { allowedPrivateHosts: readAllowedPrivateHosts(r), maxResponseBytes: r.int('OUTBOUND_MAX_RESPONSE_BYTES', 32 * MB, 1024, 1024 * MB) },
     mcp: {
       stdioAllowedCommands: r.list('MCP_STDIO_ALLOWED_COMMANDS'),
       idleTimeoutMs: r.int('MCP_IDLE_TIMEOUT_MS', 5 * 60_000, 1_000, 24 * 3600_000),

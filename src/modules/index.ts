@@ -52,7 +52,7 @@ export interface Modules {
 }
 
 export async function createModules(deps: ModuleDeps): Promise<Modules> {
-  const outbound = new OutboundHttp(deps.config.net.allowedPrivateHosts);
+  const outbound = new OutboundHttp(deps.config.net.allowedPrivateHosts, deps.config.net.maxResponseBytes);
   deps.container.set(OutboundHttp, outbound);
   const accounts = createAccountsModule(deps);
   await accounts.ensureFirstAdmin();

@@ -37,6 +37,8 @@ export interface LlmClientOptions {
   maxRetries: number;
   /** The fetch to send with (the SSRF-guarded one). */
   fetch?: typeof fetch;
+  /** The most one event of a streamed answer may hold (OUTBOUND_MAX_RESPONSE_BYTES; the fetch leaves streams to us). */
+  maxEventBytes?: number;
   /** Read `<tool_call>` blocks in the content as tool calls (Hermes, Qwen). */
   textToolCalls?: boolean;
   /** Caches non-streamed answers at temperature 0 under this config's id. */
@@ -195,7 +197,7 @@ export class LlmClient {
       if (text !== '') options.onText?.(text);
     };
     try {
-      reading: for await (const events of readSseData(response.body)) {
+      reading: for await (const events of readSseData(response.body, this.options.maxEventBytes)) {
         attempt.touch();
         for (const data of events) {
           if (data === '[DONE]') break reading;

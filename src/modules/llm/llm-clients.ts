@@ -39,7 +39,8 @@ export class LlmClients {
       model: config.modelName,
       timeoutMs: config.timeoutMs ?? timeoutMs,
       maxRetries,
-      fetch: outbound.fetchFor(role),
+      fetch: outbound.fetchFor(role, { eventsBoundedByReader: true }),
+      maxEventBytes: outbound.maxResponseBytes,
       textToolCalls: config.textToolCalls,
       // The version in the key: answers cached before an edit are not served after it.
       responseCache: { cache: responseCache, configId: `${config.id}:${config.updatedAt.getTime()}` },

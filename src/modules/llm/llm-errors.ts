@@ -3,6 +3,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { AppError, upstreamFailed } from '../../platform/errors';
 import { isRecord } from './is-record';
+import { ResponseTooLargeError } from '../../platform/net/bounded-response';
 
 /** Thrown when the caller's AbortSignal ended the request; tell it apart with `isLlmAborted`. */
 export class LlmAbortedError extends Error {
@@ -114,6 +115,11 @@ export function describeFailure(error: unknown, context: FailureContext): Failur
     };
   }
   if (error instanceof AppError) return { error, retryable: false };
+  const tooLarge = causeChain(error).find((link): link is ResponseTooLargeError => link instanceof ResponseTooLargeError);
+  if (tooLarge) {
+    // Asking again would bring the same flood.
+    return { error: upstreamFailed(`The LLM endpoint's answer was refused. ${tooLarge.message}`, { upstreamStatus: null, limitBytes: tooLarge.limitBytes }), retryable: false };
+  }
   if (error instanceof APIError && typeof error.status === 'number') {
     const status = error.status;
     const upstreamMessage = context.redact(

@@ -13,6 +13,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { GroupStdioTransport } from './stdio-transport';
+import { ResponseTooLargeError } from '../../platform/net/bounded-response';
 
 export type McpTransportKind = 'STDIO' | 'STREAMABLE_HTTP';
 
@@ -73,7 +74,12 @@ export class McpConnection {
   constructor(spec: McpConnectionSpec, settings: ConnectionSettings, onToolsChanged?: () => void) {
     this.transport = createTransport(spec, settings);
     this.client = new Client(settings.clientInfo, { capabilities: {} });
-    this.client.onerror = (error) => (this.lastError = error);
+    this.client.onerror = (error) => {
+      this.lastError = error;
+      // The SDK drops an answer it could not read and leaves its request waiting until its timeout:
+      // an answer over OUTBOUND_MAX_RESPONSE_BYTES ends the connection, so that request fails now.
+      if (tooLarge(error)) void this.transport.close();
+    };
     this.client.onclose = () => {
       if (this.closing) return;
       this.lost = true;
@@ -150,6 +156,14 @@ export class McpConnection {
     }
     return error;
   }
+}
+
+/** The SDK reports a stream's failure as text ("SSE stream disconnected: <error>"), without the error itself. */
+function tooLarge(error: unknown): boolean {
+  for (let link: unknown = error, depth = 0; link instanceof Error && depth < 5; link = link.cause, depth++) {
+    if (link instanceof ResponseTooLargeError || link.message.includes(ResponseTooLargeError.name)) return true;
+  }
+  return false;
 }
 
 function createTransport(spec: McpConnectionSpec, settings: ConnectionSettings) {

@@ -212,3 +212,26 @@ describe('LlmConfigService.clientFor, the way the agent reaches a config', () =>
     expect(isLlmAborted(await cancelled)).toBe(true);
   });
 });
+
+describe('responses too large to hold', () => {
+  it('fails a completion whose body or one of whose stream events is over OUTBOUND_MAX_RESPONSE_BYTES, without retrying it', async () => {
+    const bounded = await startApp({ ALLOWED_PRIVATE_HOSTS: `127.0.0.1:${fake.port}`, OUTBOUND_MAX_RESPONSE_BYTES: '4096', LLM_MAX_RETRIES: '2' });
+    try {
+      const user = await signUp(bounded);
+      await createLlmConfig(user.client, fake.url);
+      const { client, params } = await bounded.container.get(LlmConfigService).clientFor(bounded.orm.em.fork(), user.id, null);
+      const before = fake.chatRequests().length;
+
+      fake.script(reply.text('x'.repeat(10_000)));
+      const whole = await appErrorOf(client.chat({ ...ask, params }));
+      expect(whole).toMatchObject({ code: 'UPSTREAM_FAILED', message: expect.stringContaining('The response is too large: the body is over 4 KB') });
+
+      fake.script(reply.text(['a', 'b'.repeat(10_000)]));
+      const streamed = await appErrorOf(client.chatStream({ ...ask, params }, {}));
+      expect(streamed).toMatchObject({ code: 'UPSTREAM_FAILED', message: expect.stringContaining('one event of the stream is over 4 KB') });
+      expect(fake.chatRequests().length - before).toBe(2);
+    } finally {
+      await bounded.close();
+    }
+  });
+});

@@ -325,3 +325,23 @@ function listen(handler: Parameters<typeof createHttpServer>[1]): Promise<Server
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
+
+describe('an MCP server that answers more than can be held', () => {
+  it('fails the call with UPSTREAM_FAILED saying the answer was too large, and keeps serving small ones', async () => {
+    const http = await startTestServerHttp();
+    const app = await startApp({ ALLOWED_PRIVATE_HOSTS: `127.0.0.1:${http.port}`, OUTBOUND_MAX_RESPONSE_BYTES: '4096' });
+    try {
+      const user = await signUp(app);
+      const server = await createServer(user.client, httpInput(http.url));
+      const failure = await callTool(app, user, server.id, 'echo', { message: 'x'.repeat(10_000) }).then(
+        () => null,
+        (error: { code?: string; message: string }) => error,
+      );
+      expect(failure).toMatchObject({ code: 'UPSTREAM_FAILED', message: expect.stringContaining('The response is too large') });
+      expect(await callTool(app, user, server.id, 'echo', { message: 'small' })).toBe('small');
+    } finally {
+      await app.close();
+      await http.stop();
+    }
+  });
+});
