@@ -70,10 +70,16 @@ function pageSize(value: number | null | undefined, field: string): number | und
   return Math.min(value, MAX_PAGE_SIZE);
 }
 
-function checkCursor(value: string | null | undefined, field: string): string | undefined {
+/**
+ * A cursor is ours when it decodes to one plain value (or a date: MikroORM revives ISO strings) per
+ * ordering field: the values go into the keyset condition, where an object ({ "$ne": … }) would be
+ * read as a query operator.
+ */
+function checkCursor(value: string | null | undefined, field: string, fields: number): string | undefined {
   if (value === null || value === undefined) return undefined;
   try {
-    if (Array.isArray(Cursor.decode(value))) return value;
+    const values: unknown = Cursor.decode(value);
+    if (Array.isArray(values) && values.length === fields && values.every((v) => v === null || v instanceof Date || ['string', 'number', 'boolean'].includes(typeof v))) return value;
   } catch {
     // reported below
   }
@@ -90,9 +96,10 @@ export async function paginate<T extends object>(
   options: { populate?: string[] } = {},
 ): Promise<Connection<T>> {
   const last = 'last' in args ? pageSize(args.last, 'last') : undefined;
-  const before = 'before' in args ? checkCursor(args.before, 'before') : undefined;
+  const fields = Object.keys(orderBy).length;
+  const before = 'before' in args ? checkCursor(args.before, 'before', fields) : undefined;
   const first = pageSize(args.first, 'first') ?? (last === undefined ? DEFAULT_PAGE_SIZE : undefined);
-  const after = checkCursor(args.after, 'after');
+  const after = checkCursor(args.after, 'after', fields);
   const filter = () => (typeof where === 'function' ? (where as () => FilterQuery<T>)() : where);
   const cursor = await em.findByCursor(entity, filter(), {
     first,

@@ -57,6 +57,11 @@ describe('admin user management', () => {
   it('refuses a cursor that is not one, and caps pages at 100', async () => {
     const admin = await signUpAdmin(app);
     expect((await admin.client.error(USERS, { after: 'not-a-cursor' })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { after: 'is not a cursor of this list' } });
+    // A forged cursor carrying a query operator instead of a value, or too many values.
+    for (const forged of [[{ $ne: null }], ['a', 'b']]) {
+      const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      expect((await admin.client.error(USERS, { after: cursor })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { after: 'is not a cursor of this list' } });
+    }
     expect((await admin.client.error(USERS, { first: -1 })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { first: 'must not be negative' } });
     const many = (await admin.client.data(USERS, { first: 1000 })).users;
     expect(many.edges.length).toBeLessThanOrEqual(100);
