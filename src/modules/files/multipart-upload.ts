@@ -46,9 +46,12 @@ export async function receiveUpload<T>(req: IncomingMessage, fieldNames: readonl
 
   const result = new Promise<T>((resolve, reject) => {
     let failed = false;
+    // The store of the file part, once begun: a failure is answered only after it has let go of its temp file.
+    let storing: Promise<T> | null = null;
     const fail = (error: AppError) => {
       failed = true;
-      reject(error);
+      if (storing) storing.then(() => reject(error), () => reject(error));
+      else reject(error);
     };
     parser.on('field', (name, value, info) => {
       if (failed) return;
@@ -76,7 +79,8 @@ export async function receiveUpload<T>(req: IncomingMessage, fieldNames: readonl
         if (lateProblem) throw lateProblem;
       })();
       // Called inside a promise: a `store` that throws before it returns one (a bad field) is a refusal, not an uncaught exception.
-      new Promise<T>((settle) => settle(store({ fields, filename: info.filename ?? '', content }))).then(resolve, reject);
+      storing = new Promise<T>((settle) => settle(store({ fields, filename: info.filename ?? '', content })));
+      storing.then(resolve, reject);
     });
     parser.on('filesLimit', () => (lateProblem ??= badInput({ file: 'send one file per request' })));
     parser.on('fieldsLimit', () => (lateProblem ??= badInput({ body: `has more than ${LIMITS.fields} fields` })));
