@@ -1,12 +1,12 @@
 // Starts real app instances for tests: port 0, this jest worker's own database and key prefix.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { createApp, type App } from '../../src/app';
 import { createLogger, type Logger } from '../../src/platform/logger';
 import { GraphqlClient } from './graphql';
+import { mysqlDatabase, runId, runFolder } from './test-databases';
 
 const worker = process.env.JEST_WORKER_ID ?? '1';
 /** One key prefix per test file: apps started by one file share Redis state, files do not. */
@@ -16,10 +16,10 @@ export function databaseEnv(): Record<string, string> {
   const url = process.env.DATABASE_URL;
   if (url?.startsWith('mysql://')) {
     const parsed = new URL(url);
-    parsed.pathname = `/hub_test_${worker}`;
+    parsed.pathname = `/${mysqlDatabase(runId(), worker)}`;
     return { DATABASE_URL: parsed.toString() };
   }
-  return { DATABASE_URL: '', SQLITE_PATH: join('data', 'test', `hub_test_${worker}.sqlite`) };
+  return { DATABASE_URL: '', SQLITE_PATH: join(runFolder(runId()), `${worker}.sqlite`) };
 }
 
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
@@ -31,7 +31,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     REDIS_URL: process.env.REDIS_URL ?? '',
     REDIS_PREFIX: filePrefix,
     JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!',
-    FILES_DIR: mkdtempSync(join(tmpdir(), 'hub-files-')),
+    FILES_DIR: mkdtempSync(join(runFolder(runId()), 'files-')),
     SHUTDOWN_TIMEOUT_MS: '5000',
     // Every test signs up from 127.0.0.1; the limits have a suite of their own.
     AUTH_IP_ATTEMPTS_PER_MINUTE: '100000',
