@@ -3,6 +3,7 @@
 // data/test/<run>, and runs side by side never touch each other's. The run id comes from global setup
 // through the environment the workers inherit.
 import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 
 export const RUN_ENV = 'HUB_TEST_RUN';
 
@@ -13,4 +14,18 @@ export function runId(): string {
   const run = process.env[RUN_ENV];
   if (!run) throw new Error(`${RUN_ENV} is not set: the tests must run through jest's global setup`);
   return run;
+}
+
+/** Runs `statement(database name)` for each worker's database, when the run is on MySQL/MariaDB. */
+export async function forEachWorkerDatabase(workers: number, run: string, statement: (database: string) => string): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url?.startsWith('mysql://')) return;
+  const server = new URL(url);
+  server.pathname = '/';
+  const connection = await createConnection(server.toString());
+  try {
+    for (let id = 1; id <= Math.max(workers, 1); id++) await connection.query(statement(mysqlDatabase(run, id)));
+  } finally {
+    await connection.end();
+  }
 }
