@@ -53,6 +53,8 @@ export interface LlmClientOptions {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** When the caller stops waiting (epoch ms): a retry that could not start before it is not waited for. */
+  deadline?: number;
   /** Seed for the ids of tool calls that come without one (see ToolCallAccumulator). */
   idSeed?: string;
 }
@@ -127,7 +129,7 @@ export class LlmClient {
 
   /** Streams one assistant turn, handing text to `onText` as it comes; resolves with the whole turn. */
   async chatStream(request: ChatRequest, options: StreamOptions = {}): Promise<LlmResult> {
-    const turn = await this.withRetries(options.signal, (attempt) => this.streamOnce(request, attempt, options));
+    const turn = await this.withRetries(options, (attempt) => this.streamOnce(request, attempt, options));
     return this.result(request, turn);
   }
 
@@ -140,15 +142,15 @@ export class LlmClient {
     // A cache that cannot be reached must not fail the call: it only costs a request.
     const hit = cache && key ? await cache.cache.get(key).catch(() => null) : null;
     if (hit) return hit;
-    const turn = await this.withRetries(options.signal, (attempt) => this.completeOnce(request, attempt, options));
+    const turn = await this.withRetries(options, (attempt) => this.completeOnce(request, attempt, options));
     const result = this.result(request, turn);
     if (cache && key) await cache.cache.set(key, result).catch(() => undefined);
     return result;
   }
 
   /** The ids of the models the endpoint lists. */
-  async listModels(signal?: AbortSignal): Promise<string[]> {
-    return this.withRetries(signal, async (attempt) => {
+  async listModels(options: Pick<CallOptions, 'signal' | 'deadline'> = {}): Promise<string[]> {
+    return this.withRetries(options, async (attempt) => {
       const page = await this.sdk.models.list({ signal: attempt.signal });
       return page.data.map((model) => model.id);
     });
@@ -157,10 +159,12 @@ export class LlmClient {
   /** Can this config be used? Lists the models, else asks for a one-token completion; never takes over 10 s. */
   async test(): Promise<LlmTestResult> {
     const started = performance.now();
-    const deadline = AbortSignal.timeout(TEST_DEADLINE_MS);
+    const signal = AbortSignal.timeout(TEST_DEADLINE_MS);
+    // A provider asking to be retried after the deadline is reported as it answered, not as a timeout.
+    const deadline = Date.now() + TEST_DEADLINE_MS;
     const latencyMs = () => Math.round(performance.now() - started);
     try {
-      const listed = await this.listModels(deadline).catch((error: unknown) => error);
+      const listed = await this.listModels({ signal, deadline }).catch((error: unknown) => error);
       if (Array.isArray(listed) && listed.includes(this.options.model)) {
         return { ok: true, latencyMs: latencyMs(), model: this.options.model, error: null, status: null };
       }
@@ -168,7 +172,7 @@ export class LlmClient {
       // A refused key or an unreachable host fails completions too; no /models or an unlisted model gets a real try.
       const final = listed instanceof AppError && [null, 401, 403].some((status) => status === listed.extensions.upstreamStatus);
       if (final) throw listed;
-      const answer = await this.chat({ messages: [{ role: 'user', content: 'Say OK.' }], params: { maxTokens: 1 } }, { signal: deadline });
+      const answer = await this.chat({ messages: [{ role: 'user', content: 'Say OK.' }], params: { maxTokens: 1 } }, { signal, deadline });
       return { ok: true, latencyMs: latencyMs(), model: answer.model, error: null, status: null };
     } catch (error) {
       if (isLlmAborted(error)) {
@@ -330,13 +334,13 @@ export class LlmClient {
   };
 
   /** Runs attempts until one succeeds, the failure is not worth retrying, or retries run out. */
-  private async withRetries<T>(signal: AbortSignal | undefined, run: (attempt: Attempt) => Promise<T>): Promise<T> {
+  private async withRetries<T>({ signal, deadline }: Pick<CallOptions, 'signal' | 'deadline'>, run: (attempt: Attempt) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attemptOnce(signal, run);
       if ('value' in outcome) return outcome.value;
       const { failure } = outcome;
       const delay = failure.retryable && attempt < this.options.maxRetries ? this.retryDelay(attempt, failure.retryAfterMs) : null;
-      if (delay === null) {
+      if (delay === null || (deadline !== undefined && Date.now() + delay >= deadline)) {
         failure.error.extensions.attempts = attempt + 1;
         throw failure.error;
       }

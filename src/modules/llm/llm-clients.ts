@@ -42,8 +42,9 @@ export class LlmClients {
       fetch: outbound.fetchFor(role, { eventsBoundedByReader: true }),
       maxEventBytes: outbound.maxResponseBytes,
       textToolCalls: config.textToolCalls,
-      // The version in the key: answers cached before an edit are not served after it.
-      responseCache: { cache: responseCache, configId: `${config.id}:${config.updatedAt.getTime()}` },
+      // The version and the reach in the key: answers cached before an edit, or while the owner could
+      // reach private addresses, are not served after it.
+      responseCache: { cache: responseCache, configId: `${config.id}:${version}` },
       nonRetryable,
     });
     this.clients.delete(config.id);

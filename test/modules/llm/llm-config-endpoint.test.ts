@@ -57,6 +57,16 @@ describe('testLlmConfig', () => {
     expect(fake.chatRequests().at(-1)?.body).toMatchObject({ model: 'llama3', max_tokens: 1 });
   });
 
+  it('reports a 429 whose Retry-After falls past the 10 s deadline as the endpoint answered it, without waiting', async () => {
+    const user = await signUp(app);
+    const config = await createLlmConfig(user.client, fake.url);
+    const busy = () => reply.error(429, { error: { message: 'Slow down' } }, { 'retry-after': '20' });
+    fake.scriptModels(busy());
+    fake.script(busy());
+    const result = (await user.client.data(TEST, { id: config.id })).testLlmConfig;
+    expect(result).toEqual({ ok: false, latencyMs: expect.any(Number), model: null, error: 'The LLM endpoint answered 429: Slow down', upstreamStatus: 429 });
+  });
+
   it('is ok: false with the status and message when the endpoint refuses the key', async () => {
     const user = await signUp(app);
     const config = await createLlmConfig(user.client, fake.url, { apiKey: 'sk-wrong-0123456789abcdef' });
@@ -210,6 +220,29 @@ describe('LlmConfigService.clientFor, the way the agent reaches a config', () =>
     const cancelled = client.chatStream(ask, { signal: controller.signal }).catch((error: unknown) => error);
     setTimeout(() => controller.abort(), 50);
     expect(isLlmAborted(await cancelled)).toBe(true);
+  });
+});
+
+describe('cached answers and the owner’s reach', () => {
+  it('serves nothing cached while an admin could reach a private address once the admin is demoted', async () => {
+    const cached = await startApp({ LLM_CACHE_TTL: '60', LLM_MAX_RETRIES: '0' });
+    try {
+      const boss = await signUpAdmin(cached);
+      const admin = await signUpAdmin(cached);
+      await createLlmConfig(admin.client, fake.url);
+      const clientOf = async () => cached.container.get(LlmConfigService).clientFor(cached.orm.em.fork(), admin.id, null);
+      const exact = { ...ask, params: { temperature: 0 } };
+      fake.script(reply.text('Four, from a private endpoint.'));
+      expect((await (await clientOf()).client.chat(exact)).content).toBe('Four, from a private endpoint.');
+      expect((await (await clientOf()).client.chat(exact)).cached).toBe(true);
+
+      await boss.client.data(SET_ROLE, { id: admin.id, role: 'USER' });
+      const requests = fake.requests.length;
+      expect(await appErrorOf((await clientOf()).client.chat(exact))).toMatchObject({ code: 'UPSTREAM_FAILED', message: expect.stringContaining('127.0.0.1') });
+      expect(fake.requests.length).toBe(requests);
+    } finally {
+      await cached.close();
+    }
   });
 });
 
