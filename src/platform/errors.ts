@@ -65,3 +65,13 @@ export const upstreamFailed = (message: string, extensions: ErrorExtensions = {}
   new AppError('UPSTREAM_FAILED', message, extensions, { cause });
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+
+/** An error and the causes it wraps, outermost first (duck-typed: errors from other realms count too). */
+export function causesOf(error: unknown, max = 10): unknown[] {
+  const chain = [error];
+  for (let current = error; chain.length < max && typeof current === 'object' && current !== null && 'cause' in current && current.cause !== undefined; ) {
+    current = current.cause;
+    chain.push(current);
+  }
+  return chain;
+}

@@ -2,9 +2,9 @@
 // the request's entity manager; sessions are the SessionService's.
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { badInput, conflict, notFound, rateLimited, unauthenticated } from '../../platform/errors';
+import { badInput, conflict, notFound, unauthenticated } from '../../platform/errors';
 import type { EntityManager } from '../../platform/db/orm';
-import type { Kv } from '../../platform/kv';
+import { consume, type Kv } from '../../platform/kv';
 import type { Logger } from '../../platform/logger';
 import type { Principal } from '../../platform/graphql/context';
 import type { ChangePasswordInput, LoginInput, RegisterInput, ResetPasswordInput, UpdateMeInput } from './account.inputs';
@@ -61,15 +61,7 @@ export class AccountService {
   async register(em: EntityManager, input: RegisterInput, ip: string): Promise<Session> {
     await consume(this.ipLimiter, `register:${ip}`);
     await consume(this.nameAttempts, `register:${usernameKey(input.username)}`);
-    const email = input.email?.trim() || null;
-    await this.assertAvailable(em, input.username, email);
-    const user = em.create(User, {
-      username: input.username.trim(),
-      usernameKey: usernameKey(input.username),
-      email,
-      emailKey: email && emailKey(email),
-      passwordHash: await this.passwords.hash(input.password),
-    });
+    const user = await this.createUser(em, input, Role.USER);
     try {
       await em.flush();
     } catch (error) {
@@ -206,16 +198,7 @@ export class AccountService {
       }
       return { user: existing, created: false };
     }
-    const email = input.email?.trim() || null;
-    await this.assertAvailable(em, input.username, email);
-    const user = em.create(User, {
-      username: input.username,
-      usernameKey: usernameKey(input.username),
-      email,
-      emailKey: email && emailKey(email),
-      passwordHash: await this.passwords.hash(input.password),
-      role: Role.ADMIN,
-    });
+    const user = await this.createUser(em, input, Role.ADMIN);
     await em.flush();
     await this.directory.put(user);
     return { user, created: true };
@@ -230,6 +213,20 @@ export class AccountService {
     await consume(this.loginFailures, attempts);
     if (!(await this.passwords.verify(user.passwordHash, password))) throw badInput({ [field]: 'is not correct' });
     await this.loginFailures.delete(attempts);
+  }
+
+  /** A new user, checked for a free name and email, not yet flushed. */
+  private async createUser(em: EntityManager, input: { username: string; password: string; email?: string | null }, role: Role): Promise<User> {
+    const email = input.email?.trim() || null;
+    await this.assertAvailable(em, input.username, email);
+    return em.create(User, {
+      username: input.username.trim(),
+      usernameKey: usernameKey(input.username),
+      email,
+      emailKey: email && emailKey(email),
+      passwordHash: await this.passwords.hash(input.password),
+      role,
+    });
   }
 
   async requireUser(em: EntityManager, userId: string): Promise<User> {
@@ -250,16 +247,5 @@ export class AccountService {
       if (email && other.emailKey === emailKey(email)) fields.email = 'is already taken';
     }
     if (Object.keys(fields).length) throw conflict(`That ${Object.keys(fields).join(' and ')} ${Object.keys(fields).length > 1 ? 'are' : 'is'} already taken.`, fields);
-  }
-}
-
-/** Counts one attempt against a limiter; over the limit is RATE_LIMITED with when to retry. */
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (error) {
-    if (error instanceof Error) throw error;
-    const res = error as { msBeforeNext: number };
-    throw rateLimited(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
   }
 }

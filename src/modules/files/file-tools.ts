@@ -7,7 +7,7 @@ import { badInput } from '../../platform/errors';
 import { defineTool, parseToolArguments, type ToolDefinition } from '../tools/tool-definition';
 import { compileGlob, MAX_PATTERN_LENGTH } from './glob';
 import { mimeTypeFor } from './mime-type';
-import { formatBytes, payloadTooLarge, type FileStorage, type WrittenFile } from './storage';
+import { payloadTooLarge, type FileStorage, type WrittenFile } from './storage';
 import {
   encodeStrict,
   ENCODINGS,
@@ -19,6 +19,7 @@ import {
   utf8LeadingPartial,
 } from './text-encoding';
 import { normalizeWorkspacePath } from './workspace-path';
+import { formatBytes } from '../../platform/format';
 
 export const READ_LIMIT_MAX = 256 * 1024;
 export const SEARCH_RESULTS_MAX = 200;

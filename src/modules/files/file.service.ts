@@ -13,8 +13,9 @@ import { paginate, type Connection, type ForwardPageArgs } from '../../platform/
 import type { Logger } from '../../platform/logger';
 import { WorkspaceFile } from './file.entity';
 import { defaultFileToolLimits, fileRead, fileSave, fileSearch, type FileToolContext } from './file-tools';
-import { formatBytes, payloadTooLarge, type ByteRange, type FileStorage, type ReadHandle, type WrittenFile } from './storage';
+import { payloadTooLarge, type ByteRange, type FileStorage, type ReadHandle, type WrittenFile } from './storage';
 import { normalizeWorkspacePath } from './workspace-path';
+import { formatBytes } from '../../platform/format';
 
 export interface FileLimits {
   /** FILES_MAX_BYTES: the largest file one upload or write may hold. */

@@ -2,6 +2,7 @@
 // every adapter validates them again and never leaves the user's workspace.
 import type { Readable } from 'node:stream';
 import { AppError } from '../../platform/errors';
+import { formatBytes } from '../../platform/format';
 
 export interface WrittenFile {
   /** Canonical workspace path. */
@@ -91,14 +92,3 @@ export const payloadTooLarge = (limitName: string, maxBytes: number) =>
   new AppError('PAYLOAD_TOO_LARGE', `The file is too large: it goes over ${limitName} (${formatBytes(maxBytes)}).`, {
     limitBytes: maxBytes,
   });
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
-}

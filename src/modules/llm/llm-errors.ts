@@ -1,7 +1,7 @@
 // What can go wrong talking to an LLM endpoint, said as the AppErrors clients see (UPSTREAM_FAILED),
 // with whether trying again could help. A cancelled request is not a failure: it has its own class.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { AppError, upstreamFailed } from '../../platform/errors';
+import { AppError, causesOf, upstreamFailed } from '../../platform/errors';
 import { isRecord } from './is-record';
 import { ResponseTooLargeError } from '../../platform/net/bounded-response';
 
@@ -79,19 +79,9 @@ interface ErrorLike {
 
 const isErrorLike = (value: unknown): value is ErrorLike => typeof value === 'object' && value !== null;
 
-/** The error and its causes, outermost first. */
-function causeChain(error: unknown): unknown[] {
-  const chain = [error];
-  for (let current = error; chain.length < 6 && isErrorLike(current) && current.cause !== undefined; ) {
-    current = current.cause;
-    chain.push(current);
-  }
-  return chain;
-}
-
 /** The deepest cause says it best: "connect ECONNREFUSED 127.0.0.1:9" rather than "fetch failed". */
 export function networkErrorMessage(error: unknown): string {
-  for (const link of causeChain(error).reverse()) {
+  for (const link of causesOf(error).reverse()) {
     if (!isErrorLike(link)) continue;
     if (typeof link.message === 'string' && link.message !== '') return link.message;
     if (typeof link.code === 'string') return link.code;
@@ -115,7 +105,7 @@ export function describeFailure(error: unknown, context: FailureContext): Failur
     };
   }
   if (error instanceof AppError) return { error, retryable: false };
-  const tooLarge = causeChain(error).find((link): link is ResponseTooLargeError => link instanceof ResponseTooLargeError);
+  const tooLarge = causesOf(error).find((link): link is ResponseTooLargeError => link instanceof ResponseTooLargeError);
   if (tooLarge) {
     // Asking again would bring the same flood.
     return { error: upstreamFailed(`The LLM endpoint's answer was refused. ${tooLarge.message}`, { upstreamStatus: null, limitBytes: tooLarge.limitBytes }), retryable: false };
@@ -137,7 +127,7 @@ export function describeFailure(error: unknown, context: FailureContext): Failur
     };
   }
   if (isNetworkError(error)) {
-    const chain = causeChain(error);
+    const chain = causesOf(error);
     const upstreamMessage = context.redact(networkErrorMessage(error));
     return {
       error: upstreamFailed(`Could not reach the LLM endpoint: ${upstreamMessage}`, { upstreamStatus: null, upstreamMessage }, error),

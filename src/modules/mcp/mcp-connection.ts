@@ -14,6 +14,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { GroupStdioTransport } from './stdio-transport';
 import { ResponseTooLargeError } from '../../platform/net/bounded-response';
+import { causesOf } from '../../platform/errors';
 
 export type McpTransportKind = 'STDIO' | 'STREAMABLE_HTTP';
 
@@ -160,10 +161,7 @@ export class McpConnection {
 
 /** The SDK reports a stream's failure as text ("SSE stream disconnected: <error>"), without the error itself. */
 function tooLarge(error: unknown): boolean {
-  for (let link: unknown = error, depth = 0; link instanceof Error && depth < 5; link = link.cause, depth++) {
-    if (link instanceof ResponseTooLargeError || link.message.includes(ResponseTooLargeError.name)) return true;
-  }
-  return false;
+  return causesOf(error).some((link) => link instanceof ResponseTooLargeError || (link instanceof Error && link.message.includes(ResponseTooLargeError.name)));
 }
 
 function createTransport(spec: McpConnectionSpec, settings: ConnectionSettings) {

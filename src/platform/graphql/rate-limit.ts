@@ -4,8 +4,7 @@
 import { buildSchema as buildSdl, type GraphQLDirective, type GraphQLSchema } from 'graphql';
 import { getSchemaCoordinate, rateLimitDirective, type RateLimitKeyGenerator } from 'graphql-rate-limit-directive';
 import type { RateLimiterRes } from 'rate-limiter-flexible';
-import { rateLimited } from '../errors';
-import type { Kv } from '../kv';
+import { limitReached, type Kv } from '../kv';
 import type { Context } from './context';
 
 export type { RateLimitKeyGenerator };
@@ -16,7 +15,7 @@ export function createRateLimit(kv: Kv): { directive: GraphQLDirective; apply: (
   const { rateLimitDirectiveTypeDefs, rateLimitDirectiveTransformer } = rateLimitDirective<Context>({
     keyGenerator: (_args, _source, _fieldArgs, ctx, info) => `${callerKey(ctx)}:${getSchemaCoordinate(info)}`,
     onLimit: (response: RateLimiterRes) => {
-      throw rateLimited(Math.max(1, Math.ceil(response.msBeforeNext / 1000)));
+      throw limitReached(response);
     },
     limiterClass: kv.limiterStore.limiterClass,
     limiterOptions: kv.limiterStore.limiterOptions,

@@ -1,5 +1,6 @@
 // What the guarded fetch throws when the URL policy refuses a connection: a TypeError, as every
 // other fetch network failure is, whose message says what was refused and why.
+import { causesOf } from '../errors';
 const name = 'BlockedAddressError';
 const stringified = `${name}: `;
 
@@ -12,12 +13,11 @@ export class BlockedAddressError extends TypeError {
 
 /** The BlockedAddressError behind an error, however deep SDKs have wrapped it in `cause`s. */
 export function blockedAddressCause(error: unknown): BlockedAddressError | undefined {
-  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 10; depth++) {
-    if (current instanceof BlockedAddressError) return current;
+  for (const link of causesOf(error)) {
+    if (link instanceof BlockedAddressError) return link;
     // Node's fetch turns an error from another realm (a jest sandbox) into Error(String(error)).
-    const { message, cause } = current as { message?: unknown; cause?: unknown };
+    const message = typeof link === 'object' && link !== null ? (link as { message?: unknown }).message : undefined;
     if (typeof message === 'string' && message.startsWith(stringified)) return new BlockedAddressError(message.slice(stringified.length));
-    current = cause;
   }
   return undefined;
 }

@@ -1,12 +1,12 @@
 // Caps what a user-given endpoint can make us hold in memory: the SDKs read a JSON body whole, and an
 // SSE event whole before parsing it, so a hostile or broken server could send gigabytes into either.
+import { formatBytes } from '../format';
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
 export class ResponseTooLargeError extends Error {
   constructor(readonly limitBytes: number, what: string) {
-    const size = limitBytes >= 1024 * 1024 ? `${Math.round(limitBytes / (1024 * 1024))} MB` : `${Math.round(limitBytes / 1024)} KB`;
-    super(`The response is too large: ${what} is over ${size} (OUTBOUND_MAX_RESPONSE_BYTES).`);
+    super(`The response is too large: ${what} is over ${formatBytes(limitBytes)} (OUTBOUND_MAX_RESPONSE_BYTES).`);
     this.name = 'ResponseTooLargeError';
   }
 }

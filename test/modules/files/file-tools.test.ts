@@ -9,7 +9,7 @@ import {
   type FileToolContext,
 } from '../../../src/modules/files/file-tools';
 import { LocalDiskStorage } from '../../../src/modules/files/local-disk-storage';
-import { appErrorOf } from './app-error-of';
+import { appErrorOf } from '../../support/app-error-of';
 
 let base: string;
 let outside: string;

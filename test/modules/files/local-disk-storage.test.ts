@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { LocalDiskStorage } from '../../../src/modules/files/local-disk-storage';
-import { appErrorOf } from './app-error-of';
+import { appErrorOf } from '../../support/app-error-of';
 
 let base: string;
 let root: string;

@@ -5,7 +5,7 @@ import { startApp, type TestApp } from '../../support/app';
 import { signIn, signUp, signUpAdmin } from '../../support/accounts';
 import { reply, startFakeLlm, type FakeLlm } from '../../support/fake-llm';
 import { CREATE_LLM_CONFIG, createLlmConfig, UPDATE_LLM_CONFIG } from '../../support/llm-configs';
-import { appErrorOf } from '../files/app-error-of';
+import { appErrorOf } from '../../support/app-error-of';
 import { freePort } from '../../support/processes';
 
 const TEST = 'mutation ($id: ID!) { testLlmConfig(id: $id) { ok latencyMs model error upstreamStatus } }';

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { runWebSearch, webSearch, webSearchTool } from '../../../src/modules/tools/web-search';
-import { appErrorOf } from '../files/app-error-of';
+import { appErrorOf } from '../../support/app-error-of';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 

@@ -1,5 +1,5 @@
 // The AppError a promise rejects with; fails the test when it resolves or rejects with anything else.
-import { AppError } from '../../../src/platform/errors';
+import { AppError } from '../../src/platform/errors';
 
 export async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
